@@ -1,0 +1,161 @@
+// Response decoding shared by the CLC operations: error bodies, status links, per-server batch arrays.
+#ifndef SERVEROPS_CLC_DETAIL_DECODE_HPP
+#define SERVEROPS_CLC_DETAIL_DECODE_HPP
+
+#include <serverops/clc/types.hpp>
+#include <serverops/detail/ascii.hpp>
+#include <serverops/detail/json_read.hpp>
+#include <serverops/http_message.hpp>
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace serverops::clc::detail {
+
+using namespace serverops::detail;
+
+inline void append_sentence(std::string& out, std::string_view s) {
+    if (s.empty()) return;
+    if (!out.empty()) out += " | ";
+    out += s;
+}
+
+/// Collects the server's words from every error body shape CLC uses: empty, {"message"}, {"message","modelState"},
+/// ASP.NET exception fields, or an array of per-item messages.
+inline std::string vendor_message_of(const json::value& body) {
+    std::string out;
+    if (auto* o = body.if_object()) {
+        for (auto key : {"message", "Message", "error"})
+            if (auto* m = find(*o, key); m && m->is_string()) append_sentence(out, m->get_string());
+        if (auto* ms = find(*o, "modelState"); ms && ms->is_object()) {
+            for (auto& [field, msgs] : ms->get_object()) {
+                if (auto* arr = msgs.if_array()) {
+                    for (auto& m : *arr)
+                        if (m.is_string())
+                            append_sentence(out, std::string(field) + ": " + std::string(m.get_string()));
+                } else if (msgs.is_string()) {
+                    append_sentence(out, std::string(field) + ": " + std::string(msgs.get_string()));
+                }
+            }
+        }
+        if (auto* m = find(*o, "exceptionMessage"); m && m->is_string()) append_sentence(out, m->get_string());
+    } else if (auto* a = body.if_array()) {
+        for (auto& item : *a)
+            if (auto* io = item.if_object())
+                for (auto key : {"message", "errorMessage"})
+                    if (auto* m = find(*io, key); m && m->is_string()) append_sentence(out, m->get_string());
+    } else if (auto* s = body.if_string()) {
+        out = *s;
+    }
+    return out;
+}
+
+/// The error for a non-success HTTP status. The body may be empty, JSON or plain text.
+inline error http_error(const http_response& res, errc kind) {
+    error e(kind);
+    e.http_status = res.status;
+    e.retry_after = retry_after(res);
+    if (!res.body.empty()) {
+        boost::system::error_code ec;
+        auto v = json::parse(res.body, ec);
+        if (!ec) e.vendor_message = vendor_message_of(v);
+        else e.vendor_message = res.body.substr(0, 512);
+        if (auto* o = v.if_object(); !ec && o)
+            if (auto* t = find(*o, "exceptionType"); t && t->is_string()) e.vendor_code = t->get_string();
+    }
+    return e;
+}
+
+inline error http_error(const http_response& res) { return http_error(res, errc_from_http_status(res.status)); }
+
+inline bool is_success(unsigned status) { return status >= 200 && status < 300; }
+
+/// A status link: {"rel":"status","href":".../status/<id>","id":"<id>"}; id taken from href when absent.
+inline result<queued_job> decode_status_link(const json::object& o, std::string_view path) {
+    BOOST_OUTCOME_TRY(auto href, optional_string_field(o, "href", path));
+    BOOST_OUTCOME_TRY(auto id, optional_string_field(o, "id", path));
+    queued_job job;
+    job.href = href.value_or("");
+    if (id && !id->empty()) job.status_id = std::move(*id);
+    else if (auto slash = job.href.rfind('/'); slash != std::string::npos) job.status_id = job.href.substr(slash + 1);
+    if (job.status_id.empty()) return failure(errc::unexpected_response, "status link without an id");
+    return job;
+}
+
+/// Single-link responses of the per-server actions (restore, snapshot delete/revert).
+inline result<queued_job> decode_single_link(const http_response& res) {
+    if (!is_success(res.status)) return failure(http_error(res));
+    BOOST_OUTCOME_TRY(auto v, parse_json(res.body));
+    BOOST_OUTCOME_TRY(auto o, as_object(v, "$"));
+    // Some endpoints wrap the link as {"links":[...]}; accept either.
+    if (auto* links = find(*o, "links"); links && links->is_array()) {
+        for (auto& l : links->get_array())
+            if (auto* lo = l.if_object(); lo && find(*lo, "rel") && (*lo).at("rel") == "status")
+                return decode_status_link(*lo, "$.links[]");
+        return failure(errc::unexpected_response, "no status link in the response");
+    }
+    return decode_status_link(*o, "$");
+}
+
+inline result<queued_job> decode_batch_entry(const json::object& o) {
+    BOOST_OUTCOME_TRY(auto queued, bool_field(o, "isQueued", "$[].isQueued"));
+    if (!queued) {
+        error e(errc::not_queued);
+        auto msg = optional_string_field(o, "errorMessage", "$[].errorMessage");
+        if (msg && msg.value()) e.vendor_message = std::move(*msg.value());
+        return failure(std::move(e));
+    }
+    if (auto* links = find(o, "links"); links && links->is_array()) {
+        for (auto& l : links->get_array())
+            if (auto* lo = l.if_object())
+                if (auto* rel = find(*lo, "rel"); rel && rel->is_string() && rel->get_string() == "status")
+                    return decode_status_link(*lo, "$[].links[]");
+    }
+    return failure(errc::unexpected_response, "queued without a status link");
+}
+
+/// Decodes the per-server array into one result per requested id, in request order. The API lower-cases ids,
+/// reorders entries and lists a server given twice once, so entries are matched case-insensitively.
+inline result<batch_response> decode_batch(const http_response& res, const std::vector<std::string>& requested) {
+    const bool queue_error_array = res.status == 400 && !res.body.empty() && res.body.find('[') != std::string::npos;
+    if (!is_success(res.status) && !queue_error_array) return failure(http_error(res));
+    auto parsed = parse_json(res.body);
+    if (!parsed) {
+        if (!is_success(res.status)) return failure(http_error(res));
+        return failure(std::move(parsed).error());
+    }
+    auto* arr = parsed.value().if_array();
+    if (!arr) {
+        if (!is_success(res.status)) return failure(http_error(res));
+        return failure(shape_error("$", "array", &parsed.value()));
+    }
+    std::unordered_map<std::string, const json::object*> by_id;
+    by_id.reserve(arr->size());
+    for (auto& item : *arr) {
+        auto* o = item.if_object();
+        if (!o) return failure(shape_error("$[]", "object", &item));
+        auto* server = find(*o, "server");
+        if (!server || !server->is_string()) return failure(shape_error("$[].server", "string", server));
+        by_id.emplace(to_upper(server->get_string()), o);
+    }
+    batch_response out;
+    out.http_status = res.status;
+    out.servers.reserve(requested.size());
+    for (auto& id : requested) {
+        auto it = by_id.find(to_upper(id));
+        if (it == by_id.end()) {
+            out.servers.push_back({id, failure(errc::missing_from_response, "no entry for this server in the response")});
+            continue;
+        }
+        auto job = decode_batch_entry(*it->second);
+        if (!job) job.error().http_status = res.status;
+        out.servers.push_back({id, std::move(job)});
+    }
+    return out;
+}
+
+}  // namespace serverops::clc::detail
+
+#endif

@@ -1,0 +1,59 @@
+// Request building shared by the CLC operations: percent-encoded targets, alias check, JSON bodies.
+#ifndef SERVEROPS_CLC_DETAIL_REQUEST_HPP
+#define SERVEROPS_CLC_DETAIL_REQUEST_HPP
+
+#include <serverops/clc/context.hpp>
+#include <serverops/detail/ascii.hpp>
+#include <serverops/error.hpp>
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace serverops::clc::detail {
+
+/// prefix + "/" + each segment percent-encoded (only RFC 3986 unreserved characters stay literal).
+inline std::string make_target(const context& ctx, std::initializer_list<std::string_view> segments) {
+    std::string t = ctx.path_prefix;
+    for (auto s : segments) {
+        t += '/';
+        t += boost::urls::encode(s, boost::urls::unreserved_chars);
+    }
+    return t;
+}
+
+inline result<void> require_alias(const context& ctx) {
+    if (ctx.account_alias.empty())
+        return failure(errc::invalid_request, "no account alias: configure one or log in first");
+    return success();
+}
+
+inline result<void> require_server_ids(const std::vector<std::string>& ids) {
+    if (ids.empty()) return failure(errc::invalid_request, "no server ids given");
+    for (auto& id : ids)
+        if (id.empty()) return failure(errc::invalid_request, "empty server id");
+    return success();
+}
+
+/// Server ids go upper-case on the wire (what the Java/Node SDKs and the Go CLI send).
+inline std::vector<std::string> wire_ids(const std::vector<std::string>& ids) {
+    std::vector<std::string> out;
+    out.reserve(ids.size());
+    for (auto& id : ids) out.push_back(serverops::detail::to_upper(id));
+    return out;
+}
+
+template <class T>
+std::string to_json(const T& v) {
+    return boost::json::serialize(boost::json::value_from(v));
+}
+
+}  // namespace serverops::clc::detail
+
+#endif

@@ -1,0 +1,96 @@
+// client<Transport, Context>: runs any operation of a vendor through any transport, sync or async.
+#ifndef SERVEROPS_CLIENT_HPP
+#define SERVEROPS_CLIENT_HPP
+
+#include <serverops/operation.hpp>
+#include <serverops/transport.hpp>
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/post.hpp>
+
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace serverops {
+
+/// Thin and stateless apart from the vendor context: encode -> transport -> decode.
+/// `Transport` may be a reference type (`client<mock_transport&, clc::context>`) to share one transport.
+template <class Transport, context Context>
+class client {
+public:
+    using transport_type = std::remove_reference_t<Transport>;
+    using context_type = Context;
+
+    explicit client(Transport transport, Context ctx = {})
+        : transport_(std::forward<Transport>(transport)), context_(std::move(ctx)) {}
+
+    transport_type& transport() noexcept { return transport_; }
+    Context& context() noexcept { return context_; }
+    const Context& context() const noexcept { return context_; }
+
+    /// Sends `op` and blocks until its typed result is known.
+    template <operation Op>
+        requires std::same_as<typename Op::context_type, Context> && sync_transport<transport_type>
+    result<typename Op::response_type> call(const Op& op) {
+        auto req = encode(op, context_);
+        if (!req) return failure(with_operation<Op>(std::move(req).error()));
+        auto res = transport_.send(req.value());
+        if (!res) return failure(with_operation<Op>(std::move(res).error()));
+        return decode(op, res.value());
+    }
+
+    /// Asynchronous form of `call`. Completion signature: `void(result<Op::response_type>)`.
+    /// Works with any completion token (callback, use_awaitable, deferred, use_future). The handler runs exactly
+    /// once, never inside this call, on its associated executor (default: the transport's). Cancellation through
+    /// the handler's cancellation slot is forwarded to the transport; the result is then `errc::cancelled`.
+    /// `op` is copied into the operation state; the client and transport must outlive the operation.
+    template <operation Op, class CompletionToken>
+        requires std::same_as<typename Op::context_type, Context> && async_transport<transport_type>
+    auto async_call(Op op, CompletionToken&& token) {
+        return boost::asio::async_compose<CompletionToken, completion_signature<typename Op::response_type>>(
+            call_op<Op>{this, std::move(op)}, token, transport_.get_executor());
+    }
+
+private:
+    template <class Op>
+    struct call_op {
+        client* self_;
+        Op op_;
+        std::optional<error> early_{};
+        bool started_ = false;
+
+        template <class Self>
+        void operator()(Self& self) {
+            if (started_) {  // resumed after posting an error found before sending
+                self.complete(failure(std::move(*early_)));
+                return;
+            }
+            started_ = true;
+            auto req = encode(op_, self_->context_);
+            if (!req) {
+                early_ = with_operation<Op>(std::move(req).error());
+                boost::asio::post(std::move(self));  // never complete inline
+                return;
+            }
+            self_->transport_.async_send(std::move(req).value(), std::move(self));
+        }
+
+        template <class Self>
+        void operator()(Self& self, result<http_response> res) {
+            if (!res) {
+                self.complete(failure(with_operation<Op>(std::move(res).error())));
+                return;
+            }
+            self.complete(decode(op_, res.value()));
+        }
+    };
+
+    Transport transport_;
+    Context context_;
+};
+
+}  // namespace serverops
+
+#endif

@@ -1,0 +1,50 @@
+// Wire-string <-> enum mapping for enums whose wire names are not C++ identifiers (camelCase vs snake_case).
+#ifndef SERVEROPS_DETAIL_ENUM_TABLE_HPP
+#define SERVEROPS_DETAIL_ENUM_TABLE_HPP
+
+#include <serverops/detail/ascii.hpp>
+#include <serverops/error.hpp>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace serverops::detail {
+
+template <class E, std::size_t N>
+struct enum_table {
+    std::array<std::pair<E, std::string_view>, N> entries;
+    bool case_insensitive = false;
+
+    constexpr std::string_view to_string(E e) const noexcept {
+        for (auto& [v, s] : entries)
+            if (v == e) return s;
+        return {};
+    }
+
+    constexpr std::optional<E> find(std::string_view s) const noexcept {
+        for (auto& [v, w] : entries)
+            if (case_insensitive ? iequals(w, s) : w == s) return v;
+        return std::nullopt;
+    }
+
+    /// Unknown strings are a typed error; the offending value is server data and goes to vendor_message.
+    result<E> parse(std::string_view s, std::string_view what) const {
+        if (auto e = find(s)) return *e;
+        error err(errc::unknown_enum_value, "undocumented " + std::string(what));
+        err.vendor_message = std::string(s.substr(0, 128));
+        return failure(std::move(err));
+    }
+
+};
+
+template <class E, class... P>
+constexpr auto make_enum_table(P... p) {
+    return enum_table<E, sizeof...(P)>{{{p...}}};
+}
+
+}  // namespace serverops::detail
+
+#endif

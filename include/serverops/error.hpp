@@ -1,0 +1,227 @@
+// One error type for the whole library, carried by Outcome results.
+#ifndef SERVEROPS_ERROR_HPP
+#define SERVEROPS_ERROR_HPP
+
+#include <boost/outcome/basic_result.hpp>
+#include <boost/outcome/policy/terminate.hpp>
+#include <boost/outcome/try.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <chrono>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace serverops {
+
+/// What went wrong, independent of vendor. HTTP statuses map onto these; transports only produce the first group.
+enum class errc {
+    // transport
+    transport_failure = 1,  ///< connect/read/write failed; `error::cause` has the system error
+    timeout,                ///< a connect, handshake or request deadline passed
+    cancelled,              ///< the caller cancelled the operation
+    tls_failure,            ///< TLS handshake or certificate/host-name verification failed
+    connection_closed,      ///< the peer closed the connection before a full response arrived
+    body_too_large,         ///< response larger than the configured limit
+    // HTTP status classes
+    bad_request,            ///< 400
+    unauthorized,           ///< 401
+    forbidden,              ///< 403
+    not_found,              ///< 404
+    conflict,               ///< 409
+    too_many_requests,      ///< 429
+    client_error,           ///< any other 4xx
+    server_error,           ///< 500 and any other 5xx
+    unavailable,            ///< 503
+    unexpected_status,      ///< a status the operation does not expect (1xx, 3xx, odd 2xx)
+    // decoding
+    malformed_response,     ///< body is not valid JSON (or is truncated)
+    unexpected_response,    ///< valid JSON of the wrong shape or type
+    unknown_enum_value,     ///< a string the API documents as an enum has an undocumented value
+    // semantics
+    invalid_request,        ///< rejected before sending (validation, missing configuration)
+    authentication_failed,  ///< credentials rejected
+    not_queued,             ///< CLC: the server was not added to the queue
+    missing_from_response,  ///< CLC: a requested server is absent from the batch response
+    job_failed,             ///< CLC: the queued job ended failed/unknown
+    deadline_exceeded,      ///< a wait ran out of time; the last known state is reported
+    mode_switching,         ///< UCS: 503 while the server changes mode
+    maintenance_enabled,    ///< A4C: 503 because maintenance mode is on
+};
+
+namespace detail {
+class errc_category final : public boost::system::error_category {
+public:
+    constexpr errc_category() noexcept : error_category(0x5e7e0b5u) {}
+    const char* name() const noexcept override { return "serverops"; }
+    std::string message(int ev) const override { return describe(static_cast<errc>(ev)); }
+    static const char* describe(errc e) noexcept {
+        switch (e) {
+        case errc::transport_failure: return "transport failure";
+        case errc::timeout: return "timed out";
+        case errc::cancelled: return "cancelled";
+        case errc::tls_failure: return "TLS failure";
+        case errc::connection_closed: return "connection closed before the response was complete";
+        case errc::body_too_large: return "response body exceeds the size limit";
+        case errc::bad_request: return "bad request";
+        case errc::unauthorized: return "unauthorized";
+        case errc::forbidden: return "forbidden";
+        case errc::not_found: return "not found";
+        case errc::conflict: return "conflict";
+        case errc::too_many_requests: return "too many requests";
+        case errc::client_error: return "client error";
+        case errc::server_error: return "server error";
+        case errc::unavailable: return "service unavailable";
+        case errc::unexpected_status: return "unexpected HTTP status";
+        case errc::malformed_response: return "malformed response";
+        case errc::unexpected_response: return "unexpected response shape";
+        case errc::unknown_enum_value: return "unknown enumeration value";
+        case errc::invalid_request: return "invalid request";
+        case errc::authentication_failed: return "authentication failed";
+        case errc::not_queued: return "operation not queued";
+        case errc::missing_from_response: return "server missing from the response";
+        case errc::job_failed: return "job failed";
+        case errc::deadline_exceeded: return "deadline exceeded";
+        case errc::mode_switching: return "server is switching mode";
+        case errc::maintenance_enabled: return "maintenance mode is enabled";
+        }
+        return "unknown serverops error";
+    }
+};
+}  // namespace detail
+
+inline const boost::system::error_category& error_category() noexcept {
+    static constexpr detail::errc_category cat;
+    return cat;
+}
+
+inline boost::system::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), error_category()};
+}
+
+}  // namespace serverops
+
+template <>
+struct boost::system::is_error_code_enum<serverops::errc> : std::true_type {};
+
+namespace serverops {
+
+/// The error of every operation. Client-generated text (`detail`) is kept apart from what the server sent
+/// (`vendor_code`, `vendor_message`), which is untrusted and printed escaped and truncated.
+struct error {
+    boost::system::error_code code;    ///< always in serverops::error_category()
+    boost::system::error_code cause;   ///< underlying system/asio/ssl error for transport failures
+    unsigned http_status = 0;          ///< 0 when no response was received
+    std::string vendor_code;           ///< vendor's own error code, as text (e.g. A4C "502")
+    std::string vendor_message;        ///< vendor's own message (untrusted server data)
+    std::string detail;                ///< client-generated context, never contains secrets
+    std::string_view operation;        ///< static name of the operation, e.g. "clc.startMaintenance"
+    std::optional<std::chrono::seconds> retry_after;  ///< from a Retry-After header
+
+    error() = default;
+    error(errc e, std::string detail_text = {}) : code(make_error_code(e)), detail(std::move(detail_text)) {}
+
+    errc kind() const noexcept { return static_cast<errc>(code.value()); }
+    bool is(errc e) const noexcept { return code == make_error_code(e); }
+
+    /// One line: "op: kind (HTTP n): detail; server said [code]: "message"".
+    std::string message() const {
+        std::string out;
+        if (!operation.empty()) {
+            out.append(operation);
+            out += ": ";
+        }
+        out += code.message();
+        if (http_status != 0) {
+            out += " (HTTP ";
+            out += std::to_string(http_status);
+            out += ')';
+        }
+        if (!detail.empty()) {
+            out += ": ";
+            out += detail;
+        }
+        if (cause) {
+            out += " [";
+            out += cause.message();
+            out += ']';
+        }
+        if (!vendor_code.empty() || !vendor_message.empty()) {
+            out += "; server said";
+            if (!vendor_code.empty()) {
+                out += " [";
+                append_escaped(out, vendor_code, 32);
+                out += ']';
+            }
+            if (!vendor_message.empty()) {
+                out += ": \"";
+                append_escaped(out, vendor_message, 300);
+                out += '"';
+            }
+        }
+        return out;
+    }
+
+    friend std::ostream& operator<<(std::ostream& os, const error& e) { return os << e.message(); }
+
+    /// Lets Outcome treat `error` as an error-code-like type (used by TRY and by the no-value policy).
+    friend boost::system::error_code make_error_code(const error& e) noexcept { return e.code; }
+
+private:
+    // Server text may hold control characters or be huge; never let it forge log lines.
+    static void append_escaped(std::string& out, std::string_view text, std::size_t limit) {
+        std::size_t n = 0;
+        for (char c : text) {
+            if (n++ == limit) {
+                out += "...";
+                return;
+            }
+            auto u = static_cast<unsigned char>(c);
+            if (u < 0x20 || u == 0x7f) {
+                static constexpr char hex[] = "0123456789abcdef";
+                out += "\\x";
+                out += hex[u >> 4];
+                out += hex[u & 15];
+            } else if (c == '"' || c == '\\') {
+                out += '\\';
+                out += c;
+            } else {
+                out += c;
+            }
+        }
+    }
+};
+
+/// `[[nodiscard]]` result of every operation. Reading `value()` of a failed result terminates: it is a bug,
+/// and no path in the library throws.
+template <class T>
+using result = boost::outcome_v2::basic_result<T, error, boost::outcome_v2::policy::terminate>;
+
+using boost::outcome_v2::success;
+
+/// Builds a failed result of any `result<T>`.
+inline auto failure(error e) { return boost::outcome_v2::failure(std::move(e)); }
+inline auto failure(errc e, std::string detail = {}) { return boost::outcome_v2::failure(error(e, std::move(detail))); }
+
+/// Maps an HTTP status (>= 400) to the library's class of it.
+constexpr errc errc_from_http_status(unsigned status) noexcept {
+    switch (status) {
+    case 400: return errc::bad_request;
+    case 401: return errc::unauthorized;
+    case 403: return errc::forbidden;
+    case 404: return errc::not_found;
+    case 409: return errc::conflict;
+    case 429: return errc::too_many_requests;
+    case 503: return errc::unavailable;
+    default: break;
+    }
+    if (status >= 400 && status < 500) return errc::client_error;
+    if (status >= 500 && status < 600) return errc::server_error;
+    return errc::unexpected_status;
+}
+
+}  // namespace serverops
+
+#endif

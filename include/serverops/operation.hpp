@@ -1,0 +1,119 @@
+// The operation model: a typed request that knows how to become an HTTP request and how to read the answer.
+#ifndef SERVEROPS_OPERATION_HPP
+#define SERVEROPS_OPERATION_HPP
+
+#include <serverops/error.hpp>
+#include <serverops/http_message.hpp>
+
+#include <concepts>
+#include <string>
+#include <string_view>
+
+namespace serverops {
+
+/// A vendor context supplies what every request of that vendor shares (path prefix, credentials).
+template <class C>
+concept context = requires(const C& c, http_request& req) {
+    { c.authorize(req) } -> std::same_as<void>;
+};
+
+/// An operation is a plain request struct plus static facts about its HTTP exchange:
+/// ```
+/// struct my_op {
+///     using response_type = ...;  using context_type = vendor::context;
+///     static constexpr std::string_view name = "vendor.myOp";
+///     static constexpr verb method = verb::post;
+///     static constexpr bool idempotent = false;
+///     std::string target(const context_type&) const;              // path params percent-encoded
+///     std::string body() const;                                   // optional; absent = no body
+///     result<void> validate(const context_type&) const;           // optional; checked before sending
+///     result<response_type> decode(const http_response&) const;   // 4xx/5xx become errors here
+/// };
+/// ```
+template <class Op>
+concept operation = requires(const Op& op, const typename Op::context_type& ctx, const http_response& res) {
+    typename Op::response_type;
+    requires context<typename Op::context_type>;
+    { Op::name } -> std::convertible_to<std::string_view>;
+    { Op::method } -> std::convertible_to<verb>;
+    { Op::idempotent } -> std::convertible_to<bool>;
+    { op.target(ctx) } -> std::convertible_to<std::string>;
+    { op.decode(res) } -> std::same_as<result<typename Op::response_type>>;
+};
+
+template <class Op>
+concept operation_with_body = operation<Op> && requires(const Op& op) {
+    { op.body() } -> std::convertible_to<std::string>;
+};
+
+template <class Op>
+concept operation_with_validation = operation<Op> && requires(const Op& op, const typename Op::context_type& ctx) {
+    { op.validate(ctx) } -> std::same_as<result<void>>;
+};
+
+/// An operation that must not carry credentials (e.g. a login call).
+template <class Op>
+concept unauthenticated_operation = operation<Op> && Op::authenticated == false;
+
+namespace detail {
+/// Spells out which requirement failed; `operation<Op>` alone gives a wall of text on some compilers.
+template <class Op>
+constexpr bool check_operation() {
+    static_assert(requires { typename Op::response_type; }, "serverops: an operation needs `using response_type = ...;`");
+    static_assert(requires { typename Op::context_type; },
+                  "serverops: an operation needs `using context_type = <vendor>::context;`");
+    static_assert(requires { { Op::name } -> std::convertible_to<std::string_view>; },
+                  "serverops: an operation needs `static constexpr std::string_view name`");
+    static_assert(requires { { Op::method } -> std::convertible_to<verb>; },
+                  "serverops: an operation needs `static constexpr verb method`");
+    static_assert(requires { { Op::idempotent } -> std::convertible_to<bool>; },
+                  "serverops: an operation needs `static constexpr bool idempotent`");
+    static_assert(requires(const Op& op, const typename Op::context_type& c) {
+        { op.target(c) } -> std::convertible_to<std::string>;
+    }, "serverops: an operation needs `std::string target(const context_type&) const`");
+    static_assert(requires(const Op& op, const http_response& r) {
+        { op.decode(r) } -> std::same_as<result<typename Op::response_type>>;
+    }, "serverops: an operation needs `result<response_type> decode(const http_response&) const`");
+    return operation<Op>;
+}
+}  // namespace detail
+
+/// Builds the HTTP request for `op` (validation first: nothing invalid leaves the process).
+template <class Op>
+result<http_request> encode(const Op& op, const typename Op::context_type& ctx) {
+    static_assert(detail::check_operation<Op>());
+    if constexpr (operation_with_validation<Op>) {
+        BOOST_OUTCOME_TRY(op.validate(ctx));
+    }
+    http_request req;
+    req.method = Op::method;
+    req.target = op.target(ctx);
+    if constexpr (operation_with_body<Op>) req.body = op.body();
+    if constexpr (requires { Op::content_type; }) req.content_type = Op::content_type;
+    req.idempotent = Op::idempotent;
+    req.operation = Op::name;
+    if constexpr (!unauthenticated_operation<Op>) ctx.authorize(req);
+    return req;
+}
+
+/// Runs the operation's decoder and stamps the operation's name on any error.
+template <class Op>
+result<typename Op::response_type> decode(const Op& op, const http_response& res) {
+    auto r = op.decode(res);
+    if (!r) {
+        if (r.error().operation.empty()) r.error().operation = Op::name;
+        if (!r.error().retry_after) r.error().retry_after = retry_after(res);
+    }
+    return r;
+}
+
+/// Stamps the operation's name on an error from elsewhere (transport, validation).
+template <class Op>
+error with_operation(error e) {
+    if (e.operation.empty()) e.operation = Op::name;
+    return e;
+}
+
+}  // namespace serverops
+
+#endif

@@ -1,0 +1,15 @@
+# Installs serverops into a scratch prefix and builds + runs tests/consumer against it.
+file(REMOVE_RECURSE ${BUILD_DIR})
+set(prefix ${BUILD_DIR}/prefix)
+function(step)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "step failed (${rc}): ${ARGN}")
+  endif()
+endfunction()
+step(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${BUILD_DIR}/lib -G ${GENERATOR} -DSERVEROPS_BUILD_TESTS=OFF
+     -DSERVEROPS_BUILD_EXAMPLES=OFF -DCMAKE_INSTALL_PREFIX=${prefix})
+step(${CMAKE_COMMAND} --install ${BUILD_DIR}/lib)
+step(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${BUILD_DIR}/app -G ${GENERATOR} -DCMAKE_PREFIX_PATH=${prefix})
+step(${CMAKE_COMMAND} --build ${BUILD_DIR}/app)
+step(${BUILD_DIR}/app/consumer)
