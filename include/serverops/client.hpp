@@ -46,11 +46,13 @@ public:
     /// once, never inside this call, on its associated executor (default: the transport's). Cancellation through
     /// the handler's cancellation slot is forwarded to the transport; the result is then `errc::cancelled`.
     /// `op` is copied into the operation state; the client and transport must outlive the operation.
+    /// GCC 12 note: inside a coroutine, name the request before `co_await` (`auto op = ...; co_await
+    /// c.async_call(op, use_awaitable)`): GCC 12 mis-destroys a braced temporary built in a co_await expression.
     template <operation Op, class CompletionToken>
         requires std::same_as<typename Op::context_type, Context> && async_transport<transport_type>
-    auto async_call(Op op, CompletionToken&& token) {
+    auto async_call(const Op& op, CompletionToken&& token) {
         return boost::asio::async_compose<CompletionToken, completion_signature<typename Op::response_type>>(
-            call_op<Op>{this, std::move(op)}, token, transport_.get_executor());
+            call_op<Op>{this, op}, token, transport_.get_executor());
     }
 
 private:

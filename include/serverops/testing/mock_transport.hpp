@@ -5,13 +5,13 @@
 
 #include <serverops/transport.hpp>
 
-#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/append.hpp>
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
@@ -19,6 +19,7 @@
 #include <deque>
 #include <functional>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -83,12 +84,34 @@ public:
     std::size_t release_all() { return release(SIZE_MAX); }
 
 private:
-    using any_handler = boost::asio::any_completion_handler<completion_signature<http_response>>;
-    struct pending_send {
-        std::uint64_t id;
-        http_request request;
-        any_handler handler;
+    // Type erasure for held sends. (Not asio::any_completion_handler: in Boost 1.81 it frees coroutine handlers
+    // with the wrong allocator.)
+    struct held_handler {
+        virtual ~held_handler() = default;
+        virtual void complete(result<http_response> r) = 0;
     };
+    template <class Handler>
+    struct held_handler_impl final : held_handler {
+        using executor = boost::asio::associated_executor_t<Handler, executor_type>;
+        held_handler_impl(Handler h, const executor_type& fallback)
+            : handler(std::move(h)), work(boost::asio::get_associated_executor(handler, fallback)) {}
+        void complete(result<http_response> r) override { post_completion(std::move(handler), std::move(r), work.get_executor()); }
+        Handler handler;
+        boost::asio::executor_work_guard<executor> work;  // keeps run() alive while the send is held
+    };
+    struct pending_send {
+        std::uint64_t id = 0;
+        http_request request;
+        std::unique_ptr<held_handler> handler;
+    };
+
+    // Posts (never dispatches) the completion: the handler must not run inside async_send.
+    template <class Handler, class Executor>
+    static void post_completion(Handler handler, result<http_response> r, const Executor& ex) {
+        auto slot = boost::asio::get_associated_cancellation_slot(handler);
+        if (slot.is_connected()) slot.clear();
+        boost::asio::post(ex, boost::asio::append(std::move(handler), std::move(r)));
+    }
 
     template <class F>
     auto with_lock(F&& f) const -> decltype(f()) {
@@ -122,29 +145,24 @@ private:
                                                     req.target);
     }
 
-    void complete(any_handler h, result<http_response> r) {
-        auto slot = boost::asio::get_associated_cancellation_slot(h);
-        if (slot.is_connected()) slot.clear();
-        boost::asio::post(executor_, boost::asio::append(std::move(h), std::move(r)));
-    }
-
     template <class Handler>
     void start(Handler handler, http_request req) {
-        any_handler h(std::move(handler));
         if (with_lock([&] { return mode_; }) == completion::posted) {
             auto r = answer(req);
-            complete(std::move(h), std::move(r));
+            auto ex = boost::asio::get_associated_executor(handler, executor_);
+            post_completion(std::move(handler), std::move(r), ex);
             return;
         }
         record(req);
-        auto slot = boost::asio::get_associated_cancellation_slot(h);
+        auto slot = boost::asio::get_associated_cancellation_slot(handler);
         const std::uint64_t id = with_lock([&] { return ++next_id_; });
         if (slot.is_connected()) slot.assign([this, id](boost::asio::cancellation_type) { cancel(id); });
-        with_lock([&] { pending_.push_back(pending_send{id, std::move(req), std::move(h)}); });
+        auto held = std::make_unique<held_handler_impl<Handler>>(std::move(handler), executor_);
+        with_lock([&] { pending_.push_back(pending_send{id, std::move(req), std::move(held)}); });
     }
 
     void cancel(std::uint64_t id) {
-        any_handler h;
+        std::unique_ptr<held_handler> h;
         {
             std::lock_guard lock(mutex_);
             auto it = std::find_if(pending_.begin(), pending_.end(), [&](const pending_send& p) { return p.id == id; });
@@ -152,7 +170,7 @@ private:
             h = std::move(it->handler);
             pending_.erase(it);
         }
-        complete(std::move(h), failure(errc::cancelled, "cancelled while the mock held the request"));
+        h->complete(failure(errc::cancelled, "cancelled while the mock held the request"));
     }
 
     std::size_t release(std::size_t n) {
@@ -165,8 +183,7 @@ private:
                 p = std::move(pending_.front());
                 pending_.pop_front();
             }
-            auto r = scripted(p.request);
-            complete(std::move(p.handler), std::move(r));
+            p.handler->complete(scripted(p.request));
             ++done;
         }
         return done;

@@ -1,0 +1,596 @@
+// CenturyLink Cloud v2 operations: encoding, decoding of every documented shape, and every recorded exchange in
+// tests/data/clc (copied from ../shared/recorded/clc; see tests/data/README.md for their origin).
+#include <serverops/clc.hpp>
+#include <serverops/client.hpp>
+#include <serverops/testing/mock_transport.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace {
+
+using namespace serverops;
+namespace json = boost::json;
+using serverops::testing::make_response;
+using serverops::testing::mock_transport;
+
+const clc::context ctx{"/v2", "ALIAS", "secret-token"};
+
+template <class Op>
+http_request encoded(const Op& op, const clc::context& c = ctx) {
+    auto r = encode(op, c);
+    EXPECT_TRUE(r) << r.error();
+    return r ? std::move(r).value() : http_request{};
+}
+
+json::value body_json(const http_request& r) { return json::parse(r.body); }
+
+const std::string seed_batch_response = R"([
+  {"server":"wa1aliaswb01","isQueued":true,
+   "links":[{"rel":"status","href":"/v2/operations/alias/status/wa1-12345","id":"wa1-12345"}]},
+  {"server":"wa1aliaswb02","isQueued":false,
+   "errorMessage":"The operation cannot be queued because the server cannot be found or it is not in a valid state."}
+])";
+
+// ---------------------------------------------------------------- encoding
+
+TEST(ClcEncode, BatchOperationsPostTheBareArrayUpperCased) {
+    auto check = [](auto op, std::string_view wire_name) {
+        op.server_ids = {"wa1aliaswb01", "WA1ALIASWB02"};
+        auto r = encoded(op);
+        EXPECT_EQ(r.method, verb::post);
+        EXPECT_EQ(r.target, "/v2/operations/ALIAS/servers/" + std::string(wire_name));
+        EXPECT_EQ(body_json(r), json::parse(R"(["WA1ALIASWB01","WA1ALIASWB02"])"));
+        EXPECT_EQ(r.content_type, "application/json");
+        EXPECT_FALSE(r.idempotent) << wire_name << " must never be resent automatically";
+        EXPECT_EQ(r.headers.find("Authorization").value(), "Bearer secret-token");
+    };
+    check(clc::pause{}, "pause");
+    check(clc::power_on{}, "powerOn");
+    check(clc::power_off{}, "powerOff");
+    check(clc::reboot{}, "reboot");
+    check(clc::reset{}, "reset");
+    check(clc::shut_down{}, "shutDown");
+    check(clc::start_maintenance{}, "startMaintenance");
+    check(clc::stop_maintenance{}, "stopMaintenance");
+    check(clc::archive{}, "archive");
+    EXPECT_EQ(clc::shut_down::name, "clc.shutDown");
+}
+
+TEST(ClcEncode, SetMaintenanceSendsRealBooleans) {
+    clc::set_maintenance op{.servers = {{"wa1aliaswb01", true}, {"wa1aliaswb02", false}}};
+    auto r = encoded(op);
+    EXPECT_EQ(r.target, "/v2/operations/ALIAS/servers/setMaintenance");
+    EXPECT_EQ(body_json(r), json::parse(R"({"servers":[{"id":"WA1ALIASWB01","inMaintenanceMode":true},
+                                                       {"id":"WA1ALIASWB02","inMaintenanceMode":false}]})"));
+    EXPECT_FALSE(r.idempotent);
+}
+
+TEST(ClcEncode, CreateSnapshotIsAnObjectAndValidatesDays) {
+    clc::create_snapshot op{.server_ids = {"wa1aliaswb01"}, .expiration_days = 10};
+    auto r = encoded(op);
+    EXPECT_EQ(r.target, "/v2/operations/ALIAS/servers/createSnapshot");
+    EXPECT_EQ(body_json(r), json::parse(R"({"snapshotExpirationDays":10,"serverIds":["WA1ALIASWB01"]})"));
+    op.expiration_days = 1;
+    EXPECT_TRUE(encode(op, ctx));
+    for (int bad : {0, 11, -3}) {
+        op.expiration_days = bad;
+        auto e = encode(op, ctx);
+        ASSERT_FALSE(e) << bad;
+        EXPECT_TRUE(e.error().is(errc::invalid_request));
+        EXPECT_NE(e.error().detail.find("1 to 10 days"), std::string::npos);
+    }
+}
+
+TEST(ClcEncode, PathParametersArePercentEncoded) {
+    clc::context odd{"/v2", "AL/IAS", ""};
+    EXPECT_EQ(encoded(clc::get_status{"wa1-1/../x?y"}, odd).target, "/v2/operations/AL%2FIAS/status/wa1-1%2F..%2Fx%3Fy");
+    EXPECT_EQ(encoded(clc::get_server{"wa1 b#"}, odd).target, "/v2/servers/AL%2FIAS/WA1%20B%23");
+    EXPECT_FALSE(encoded(clc::get_server{"x"}, odd).headers.find("Authorization")) << "no token, no header";
+}
+
+TEST(ClcEncode, SingleServerActions) {
+    auto restore = encoded(clc::restore_server{"wa1aliaswb01", "grp1"});
+    EXPECT_EQ(restore.method, verb::post);
+    EXPECT_EQ(restore.target, "/v2/servers/ALIAS/WA1ALIASWB01/restore");
+    EXPECT_EQ(body_json(restore), json::parse(R"({"targetGroupId":"grp1"})"));
+    auto del = encoded(clc::delete_snapshot{"wa1aliaswb01", "3"});
+    EXPECT_EQ(del.method, verb::delete_);
+    EXPECT_EQ(del.target, "/v2/servers/ALIAS/WA1ALIASWB01/snapshots/3");
+    EXPECT_TRUE(del.body.empty());
+    auto rev = encoded(clc::revert_snapshot{"wa1aliaswb01", "3"});
+    EXPECT_EQ(rev.target, "/v2/servers/ALIAS/WA1ALIASWB01/snapshots/3/restore");
+    EXPECT_EQ(rev.body, "{}");
+    auto st = encoded(clc::get_status{"wa1-12345"});
+    EXPECT_EQ(st.method, verb::get);
+    EXPECT_EQ(st.target, "/v2/operations/ALIAS/status/wa1-12345");
+    EXPECT_TRUE(st.idempotent);
+    EXPECT_TRUE(encoded(clc::get_server{"wa1aliaswb01"}).idempotent);
+}
+
+TEST(ClcEncode, LoginCarriesCredentialsButNoToken) {
+    auto r = encoded(clc::login{"user", "p@ss\"word"});
+    EXPECT_EQ(r.target, "/v2/authentication/login");
+    EXPECT_EQ(body_json(r), json::parse(R"({"username":"user","password":"p@ss\"word"})"));
+    EXPECT_FALSE(r.headers.find("Authorization"));
+    EXPECT_TRUE(r.idempotent);
+}
+
+TEST(ClcEncode, MissingConfigurationIsRejectedBeforeSending) {
+    clc::context no_alias{"/v2", "", "t"};
+    for (auto r : {encode(clc::start_maintenance{{"a"}}, no_alias).has_error(),
+                   encode(clc::get_status{"x"}, no_alias).has_error(), encode(clc::get_server{"x"}, no_alias).has_error(),
+                   encode(clc::start_maintenance{}, ctx).has_error(),
+                   encode(clc::start_maintenance{{"a", ""}}, ctx).has_error(), encode(clc::get_status{""}, ctx).has_error(),
+                   encode(clc::restore_server{"a", ""}, ctx).has_error(), encode(clc::login{"u", ""}, ctx).has_error()})
+        EXPECT_TRUE(r);
+}
+
+TEST(ClcContext, FromBaseUrl) {
+    auto c = clc::context::from_base_url(clc::default_base_url, "ALIAS");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c.value().path_prefix, "/v2");
+    EXPECT_EQ(c.value().account_alias, "ALIAS");
+    EXPECT_FALSE(clc::context::from_base_url("ftp://x/v2"));
+}
+
+// ---------------------------------------------------------------- batch decoding
+
+TEST(ClcBatch, DecodesTheSeedExampleIntoOneResultPerServer) {
+    clc::start_maintenance op{{"WA1ALIASWB01", "WA1ALIASWB02"}};
+    auto r = op.decode(make_response(200, seed_batch_response));
+    ASSERT_TRUE(r) << r.error();
+    const auto& s = r.value().servers;
+    ASSERT_EQ(s.size(), 2u);
+    EXPECT_EQ(s[0].server_id, "WA1ALIASWB01");
+    ASSERT_TRUE(s[0].job);
+    EXPECT_EQ(s[0].job.value().status_id, "wa1-12345");
+    EXPECT_EQ(s[0].job.value().href, "/v2/operations/alias/status/wa1-12345");
+    ASSERT_FALSE(s[1].job);
+    EXPECT_TRUE(s[1].job.error().is(errc::not_queued));
+    EXPECT_EQ(s[1].job.error().vendor_message,
+              "The operation cannot be queued because the server cannot be found or it is not in a valid state.");
+    EXPECT_FALSE(r.value().all_queued());
+    EXPECT_EQ(r.value().status_ids(), std::vector<std::string>{"wa1-12345"});
+}
+
+TEST(ClcBatch, MatchesCaseInsensitivelyInAnyOrderWithDuplicatesAndGaps) {
+    clc::pause op{{"b", "A", "b", "missing"}};
+    auto r = op.decode(make_response(200, R"([
+        {"server":"a","isQueued":true,"links":[{"rel":"status","href":"/v2/operations/x/status/de1-1","id":"de1-1"}]},
+        {"server":"B","isQueued":true,"links":[{"rel":"self","href":"/x"},{"rel":"status","href":"/v2/operations/x/status/de1-1"}]}])"));
+    ASSERT_TRUE(r) << r.error();
+    const auto& s = r.value().servers;
+    ASSERT_EQ(s.size(), 4u);
+    EXPECT_EQ(s[0].server_id, "b");
+    EXPECT_EQ(s[0].job.value().status_id, "de1-1") << "id taken from the href when the link has none";
+    EXPECT_EQ(s[1].server_id, "A");
+    EXPECT_EQ(s[2].job.value().status_id, "de1-1");
+    ASSERT_FALSE(s[3].job);
+    EXPECT_TRUE(s[3].job.error().is(errc::missing_from_response));
+    EXPECT_EQ(r.value().status_ids().size(), 1u);
+}
+
+TEST(ClcBatch, QueuedWithoutStatusLinkIsAPerServerError) {
+    clc::reboot op{{"a", "b"}};
+    auto r = op.decode(make_response(200, R"([{"server":"a","isQueued":true,"links":[]},
+        {"server":"b","isQueued":false}])"));
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r.value().servers[0].job.error().is(errc::unexpected_response));
+    EXPECT_TRUE(r.value().servers[1].job.error().is(errc::not_queued));
+    EXPECT_EQ(r.value().servers[1].job.error().vendor_message, "") << "not queued without a message is still reported";
+}
+
+TEST(ClcBatch, WrongTypesInAnEntryStayWithThatServer) {
+    clc::reboot op{{"a", "b"}};
+    auto r = op.decode(make_response(200, R"([{"server":"a","isQueued":"true"},
+        {"server":"b","isQueued":true,"links":[{"rel":"status","href":"/s/de1-9","id":"de1-9"}]}])"));
+    ASSERT_TRUE(r);
+    ASSERT_FALSE(r.value().servers[0].job);
+    EXPECT_TRUE(r.value().servers[0].job.error().is(errc::unexpected_response));
+    EXPECT_NE(r.value().servers[0].job.error().detail.find("isQueued"), std::string::npos);
+    EXPECT_EQ(r.value().servers[1].job.value().status_id, "de1-9") << "a queued job is never thrown away";
+}
+
+TEST(ClcBatch, A400WhoseBodyIsStillThePerServerArrayDecodes) {
+    clc::start_maintenance op{{"WA1ALIASWB01", "WA1ALIASWB02"}};
+    auto r = op.decode(make_response(400, seed_batch_response));
+    ASSERT_TRUE(r) << r.error();
+    EXPECT_EQ(r.value().http_status, 400u);
+    EXPECT_TRUE(r.value().servers[0].job);
+    EXPECT_EQ(r.value().servers[1].job.error().http_status, 400u);
+}
+
+TEST(ClcBatch, ShapeAndSyntaxErrorsAreTyped) {
+    clc::power_on op{{"a"}};
+    struct case_t {
+        unsigned status;
+        std::string body;
+        errc expected;
+    };
+    const case_t cases[] = {
+        {200, "", errc::malformed_response},
+        {200, R"([{"server":"a","isQueued":tr)", errc::malformed_response},  // truncated
+        {200, "<html>gateway</html>", errc::malformed_response},
+        {200, R"({"server":"a"})", errc::unexpected_response},
+        {200, R"([1,2])", errc::unexpected_response},
+        {200, R"([{"isQueued":true}])", errc::unexpected_response},
+        {200, R"([{"server":42,"isQueued":true}])", errc::unexpected_response},
+        {400, R"({"message":"The request is invalid.","modelState":{"serverIds":["bad id"]}})", errc::bad_request},
+        {400, R"([oops)", errc::bad_request},
+        {401, "", errc::unauthorized},
+        {403, R"({"message":"no"})", errc::forbidden},
+        {404, "", errc::not_found},
+        {500, R"({"message":"An error has occurred."})", errc::server_error},
+        {503, "", errc::unavailable},
+        {302, "", errc::unexpected_status},
+    };
+    for (auto& c : cases) {
+        auto r = op.decode(make_response(c.status, c.body));
+        ASSERT_FALSE(r) << c.status << " " << c.body;
+        EXPECT_EQ(r.error().kind(), c.expected) << c.status << " " << c.body << " -> " << r.error();
+    }
+}
+
+// ---------------------------------------------------------------- error bodies
+
+TEST(ClcErrors, EveryErrorBodyShapeDecodes) {
+    clc::get_server op{"x"};
+    auto empty = op.decode(make_response(404));
+    EXPECT_EQ(empty.error().http_status, 404u);
+    EXPECT_TRUE(empty.error().vendor_message.empty());
+
+    auto msg = op.decode(make_response(404, R"({"message":"The requested resource does not exist."})"));
+    EXPECT_EQ(msg.error().vendor_message, "The requested resource does not exist.");
+
+    auto model = op.decode(make_response(400, R"({"message":"The request is invalid.",
+        "modelState":{"body.serverIds":["The field is required.","Too many."]}})"));
+    EXPECT_TRUE(model.error().is(errc::bad_request));
+    EXPECT_EQ(model.error().vendor_message,
+              "The request is invalid. | body.serverIds: The field is required. | body.serverIds: Too many.");
+
+    auto aspnet = op.decode(make_response(500, R"({"message":"An error has occurred.",
+        "exceptionMessage":"Operation already in progress","exceptionType":"Some.Exception","stackTrace":"at x"})"));
+    EXPECT_TRUE(aspnet.error().is(errc::server_error));
+    EXPECT_EQ(aspnet.error().vendor_message, "An error has occurred. | Operation already in progress");
+    EXPECT_EQ(aspnet.error().vendor_code, "Some.Exception");
+    EXPECT_EQ(aspnet.error().message().find("at x"), std::string::npos) << "stack traces are not echoed";
+
+    auto text = op.decode(make_response(502, "Bad Gateway"));
+    EXPECT_EQ(text.error().vendor_message, "Bad Gateway");
+
+    auto limited = op.decode(make_response(429, "", {{"Retry-After", "12"}}));
+    EXPECT_TRUE(limited.error().is(errc::too_many_requests));
+    EXPECT_EQ(limited.error().retry_after, std::chrono::seconds(12));
+}
+
+// ---------------------------------------------------------------- status, server, login, links
+
+TEST(ClcStatus, EveryDocumentedValueIsAnEnumValue) {
+    const std::pair<const char*, clc::job_status> values[] = {
+        {"notStarted", clc::job_status::not_started}, {"executing", clc::job_status::executing},
+        {"succeeded", clc::job_status::succeeded},    {"failed", clc::job_status::failed},
+        {"resumed", clc::job_status::resumed},        {"unknown", clc::job_status::unknown}};
+    for (auto& [text, value] : values) {
+        auto r = clc::get_status{"x"}.decode(make_response(200, std::string(R"({"status":")") + text + "\"}"));
+        ASSERT_TRUE(r) << text;
+        EXPECT_EQ(r.value().status, value);
+        EXPECT_EQ(clc::to_string(value), text);
+    }
+    EXPECT_TRUE(clc::is_terminal(clc::job_status::unknown));
+    EXPECT_FALSE(clc::is_terminal(clc::job_status::resumed));
+}
+
+TEST(ClcStatus, UnknownOrMistypedStatusIsATypedError) {
+    auto unknown = decode(clc::get_status{"x"}, make_response(200, R"({"status":"Succeeded!"})"));
+    ASSERT_FALSE(unknown);
+    EXPECT_TRUE(unknown.error().is(errc::unknown_enum_value));
+    EXPECT_EQ(unknown.error().vendor_message, "Succeeded!");
+    EXPECT_EQ(unknown.error().operation, "clc.getStatus");
+    EXPECT_TRUE(clc::get_status{"x"}.decode(make_response(200, R"({"status":3})")).error().is(errc::unexpected_response));
+    EXPECT_TRUE(clc::get_status{"x"}.decode(make_response(200, R"({"Status":"succeeded"})")).error().is(errc::unexpected_response));
+    EXPECT_TRUE(clc::get_status{"x"}.decode(make_response(200, R"(["succeeded"])")).error().is(errc::unexpected_response));
+}
+
+TEST(ClcServer, KeepsUndocumentedStatesAsText) {
+    auto r = clc::get_server{"x"}.decode(make_response(200, R"({"id":"x","status":"underConstruction",
+        "details":{"powerState":"hibernating","inMaintenanceMode":true}})"));
+    ASSERT_TRUE(r) << r.error();
+    EXPECT_EQ(r.value().status, clc::server_status::under_construction);
+    EXPECT_EQ(r.value().power, clc::power_state::other);
+    EXPECT_EQ(r.value().power_state_text, "hibernating");
+    EXPECT_TRUE(r.value().in_maintenance_mode);
+}
+
+TEST(ClcServer, MissingOrMistypedKeyFieldsAreErrors) {
+    for (auto body : {R"({"id":"x","status":"active"})", R"({"id":"x","status":"active","details":{"powerState":"started"}})",
+                      R"({"id":"x","status":"active","details":{"powerState":"started","inMaintenanceMode":"false"}})",
+                      R"({"id":"x","status":"active","details":{"powerState":"started","inMaintenanceMode":false,"cpu":"2"}})"}) {
+        auto r = clc::get_server{"x"}.decode(make_response(200, body));
+        ASSERT_FALSE(r) << body;
+        EXPECT_TRUE(r.error().is(errc::unexpected_response)) << r.error();
+    }
+}
+
+TEST(ClcLogin, BadCredentialsAreAuthenticationFailedWithTheServerMessage) {
+    auto r = decode(clc::login{"user", "hunter2"},
+                    make_response(400, R"({"message":"We didn't recognize the username or password you entered. Please try again."})"));
+    ASSERT_FALSE(r);
+    EXPECT_TRUE(r.error().is(errc::authentication_failed));
+    EXPECT_EQ(r.error().http_status, 400u);
+    EXPECT_EQ(r.error().vendor_message, "We didn't recognize the username or password you entered. Please try again.");
+    EXPECT_EQ(r.error().message().find("hunter2"), std::string::npos);
+    auto empty_token = clc::login{"u", "p"}.decode(make_response(200, R"({"accountAlias":"A","bearerToken":""})"));
+    EXPECT_TRUE(empty_token.error().is(errc::unexpected_response));
+}
+
+TEST(ClcLinks, RestoreAnswersWithOneLinkNotAnArray) {
+    auto r = clc::restore_server{"a", "g"}.decode(
+        make_response(202, R"({"rel":"status","href":"/v2/operations/altd/status/ca1-28380","id":"ca1-28380"})"));
+    ASSERT_TRUE(r) << r.error();
+    EXPECT_EQ(r.value().status_id, "ca1-28380");
+    const clc::restore_server op{"a", "g"};
+    EXPECT_TRUE(op.decode(make_response(202, R"([{"rel":"status"}])")).error().is(errc::unexpected_response));
+    EXPECT_TRUE(op.decode(make_response(202, R"({"rel":"status"})")).error().is(errc::unexpected_response));
+}
+
+// ---------------------------------------------------------------- every operation, sync and async, through the mock
+
+template <class Op>
+void expect_sync_and_async_agree(Op op, http_response canned) {
+    boost::asio::io_context io;
+    mock_transport t(io.get_executor());
+    t.push(canned);
+    t.push(canned);
+    client<mock_transport&, clc::context> c(t, ctx);
+    auto sync = c.call(op);
+    std::optional<result<typename Op::response_type>> async;
+    c.async_call(op, [&](result<typename Op::response_type> r) { async.emplace(std::move(r)); });
+    io.run();
+    ASSERT_TRUE(async.has_value()) << Op::name;
+    EXPECT_TRUE(sync.has_value()) << Op::name << ": " << (sync ? "" : sync.error().message());
+    EXPECT_EQ(sync.has_value(), async->has_value()) << Op::name;
+    auto reqs = t.requests();
+    ASSERT_EQ(reqs.size(), 2u);
+    EXPECT_EQ(reqs[0].target, reqs[1].target);
+    EXPECT_EQ(reqs[0].body, reqs[1].body);
+}
+
+TEST(ClcClient, EveryOperationIsCallableSyncAndAsync) {
+    const auto batch = make_response(200, seed_batch_response);
+    const auto link = make_response(202, R"({"rel":"status","href":"/v2/operations/alias/status/wa1-9","id":"wa1-9"})");
+    std::vector<std::string> ids{"WA1ALIASWB01", "WA1ALIASWB02"};
+    expect_sync_and_async_agree(clc::login{"u", "p"},
+                                make_response(200, R"({"userName":"u","accountAlias":"ALIAS","locationAlias":"WA1",
+                                                       "roles":["ServerAdmin"],"bearerToken":"t"})"));
+    expect_sync_and_async_agree(clc::pause{ids}, batch);
+    expect_sync_and_async_agree(clc::power_on{ids}, batch);
+    expect_sync_and_async_agree(clc::power_off{ids}, batch);
+    expect_sync_and_async_agree(clc::reboot{ids}, batch);
+    expect_sync_and_async_agree(clc::reset{ids}, batch);
+    expect_sync_and_async_agree(clc::shut_down{ids}, batch);
+    expect_sync_and_async_agree(clc::start_maintenance{ids}, batch);
+    expect_sync_and_async_agree(clc::stop_maintenance{ids}, batch);
+    expect_sync_and_async_agree(clc::archive{ids}, batch);
+    expect_sync_and_async_agree(clc::set_maintenance{{{ids[0], true}, {ids[1], false}}}, batch);
+    expect_sync_and_async_agree(clc::create_snapshot{ids, 3}, batch);
+    expect_sync_and_async_agree(clc::restore_server{"WA1ALIASWB01", "g"}, link);
+    expect_sync_and_async_agree(clc::delete_snapshot{"WA1ALIASWB01", "1"}, link);
+    expect_sync_and_async_agree(clc::revert_snapshot{"WA1ALIASWB01", "1"}, link);
+    expect_sync_and_async_agree(clc::get_status{"wa1-9"}, make_response(200, R"({"status":"executing"})"));
+    expect_sync_and_async_agree(clc::get_server{"WA1ALIASWB01"},
+                                make_response(200, R"({"id":"wa1aliaswb01","status":"active",
+                                    "details":{"powerState":"started","inMaintenanceMode":false}})"));
+}
+
+// ---------------------------------------------------------------- recorded exchanges
+
+struct recorded {
+    std::string file;
+    std::string method;
+    std::string path;
+    json::value request_body;
+    http_response response;
+    json::value response_body;
+};
+
+std::vector<recorded> load_recorded() {
+    std::vector<recorded> out;
+    for (auto& entry : std::filesystem::directory_iterator(SERVEROPS_TEST_DATA_DIR "/clc")) {
+        if (entry.path().extension() != ".json") continue;
+        std::ifstream in(entry.path());
+        std::stringstream ss;
+        ss << in.rdbuf();
+        auto doc = json::parse(ss.str()).as_object();
+        recorded r;
+        r.file = entry.path().filename().string();
+        r.method = doc.at("request").at("method").as_string().c_str();
+        r.path = doc.at("request").at("path").as_string().c_str();
+        r.request_body = doc.at("request").at("body");
+        auto& res = doc.at("response").as_object();
+        r.response.status = static_cast<unsigned>(res.at("status").to_number<int>());
+        r.response_body = res.at("body");
+        if (r.response_body.is_string()) r.response.body = r.response_body.as_string().c_str();
+        else if (!r.response_body.is_null()) r.response.body = json::serialize(r.response_body);
+        out.push_back(std::move(r));
+    }
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.file < b.file; });
+    return out;
+}
+
+std::vector<std::string> segments(std::string_view path) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (char c : path.substr(0, path.find('?'))) {
+        if (c == '/') {
+            if (!cur.empty()) out.push_back(cur);
+            cur.clear();
+        } else {
+            cur += c;
+        }
+    }
+    if (!cur.empty()) out.push_back(cur);
+    return out;
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+clc::context context_for(const std::vector<std::string>& seg) {
+    return clc::context{"/" + seg[0], seg.size() > 2 ? seg[2] : "", "t"};
+}
+
+// Checks a decoded batch against the entries of the recorded body, server by server.
+void expect_batch_matches(const recorded& r, const std::vector<std::string>& ids, const clc::batch_response& got) {
+    std::map<std::string, std::string> expected;  // lower-case server -> status id, from the recording
+    for (auto& e : r.response_body.as_array())
+        expected[lower(e.at("server").as_string().c_str())] = e.at("links").at(0).at("id").as_string().c_str();
+    ASSERT_EQ(got.servers.size(), ids.size()) << r.file;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        EXPECT_EQ(got.servers[i].server_id, ids[i]) << r.file;
+        ASSERT_TRUE(got.servers[i].job) << r.file << " " << ids[i] << ": " << got.servers[i].job.error();
+        EXPECT_EQ(got.servers[i].job.value().status_id, expected.at(lower(ids[i]))) << r.file;
+    }
+    std::set<std::string> distinct;
+    for (auto& [server, id] : expected) distinct.insert(id);
+    EXPECT_EQ(got.status_ids().size(), distinct.size()) << r.file;
+}
+
+template <class Op>
+void expect_target_matches(const Op& op, const recorded& r, const clc::context& c) {
+    auto req = encode(op, c);
+    ASSERT_TRUE(req) << r.file << ": " << req.error();
+    EXPECT_EQ(req.value().method, boost::beast::http::string_to_verb(r.method)) << r.file;
+    EXPECT_EQ(lower(req.value().target), lower(r.path)) << r.file;  // ids are upper-cased on our side
+}
+
+TEST(ClcRecorded, EveryRecordedExchangeDecodesToItsValues) {
+    auto all = load_recorded();
+    ASSERT_EQ(all.size(), 89u) << "tests/data/clc must hold the 89 recorded exchanges";
+    std::map<std::string, int> handled;
+    for (auto& r : all) {
+        SCOPED_TRACE(r.file);
+        auto seg = segments(r.path);
+        auto c = context_for(seg);
+        if (seg.size() == 3 && seg[1] == "authentication") {
+            clc::login op{"REDACTED", "REDACTED"};
+            expect_target_matches(op, r, c);
+            auto got = op.decode(r.response);
+            ASSERT_TRUE(got) << got.error();
+            EXPECT_EQ(got.value().account_alias, r.response_body.at("accountAlias").as_string().c_str());
+            EXPECT_EQ(got.value().bearer_token, r.response_body.at("bearerToken").as_string().c_str());
+            EXPECT_EQ(got.value().roles.size(), r.response_body.at("roles").as_array().size());
+            ++handled["login"];
+        } else if (seg.size() == 5 && seg[1] == "operations" && seg[3] == "servers") {
+            // Rebuild the typed request from the recorded body, then decode the recorded answer with it.
+            std::vector<std::string> ids;
+            const auto& b = r.request_body;
+            auto& arr = b.is_array() ? b.as_array() : b.at("serverIds").as_array();
+            for (auto& id : arr) ids.push_back(id.as_string().c_str());
+            result<clc::batch_response> got = failure(errc::invalid_request);
+            auto run = [&](auto op) {
+                expect_target_matches(op, r, c);
+                EXPECT_EQ(json::parse(encode(op, c).value().body), r.request_body);
+                got = op.decode(r.response);
+            };
+            const auto& name = seg[4];
+            if (name == "createSnapshot") run(clc::create_snapshot{ids, b.at("snapshotExpirationDays").to_number<int>()});
+            else if (name == "pause") run(clc::pause{ids});
+            else if (name == "powerOn") run(clc::power_on{ids});
+            else if (name == "powerOff") run(clc::power_off{ids});
+            else if (name == "reboot") run(clc::reboot{ids});
+            else if (name == "reset") run(clc::reset{ids});
+            else if (name == "shutDown") run(clc::shut_down{ids});
+            else if (name == "startMaintenance") run(clc::start_maintenance{ids});
+            else if (name == "stopMaintenance") run(clc::stop_maintenance{ids});
+            else if (name == "archive") run(clc::archive{ids});
+            else ADD_FAILURE() << "unexpected batch operation " << name;
+            ASSERT_TRUE(got) << got.error();
+            EXPECT_EQ(r.response.status, 200u);
+            expect_batch_matches(r, ids, got.value());
+            ++handled["batch"];
+        } else if (seg.size() == 5 && seg[1] == "operations" && seg[3] == "status") {
+            clc::get_status op{seg[4]};
+            expect_target_matches(op, r, c);
+            auto got = op.decode(r.response);
+            ASSERT_TRUE(got) << got.error();
+            EXPECT_EQ(clc::to_string(got.value().status), r.response_body.at("status").as_string().c_str());
+            ++handled["status"];
+        } else if (seg.size() == 4 && seg[1] == "servers" && r.method == "GET") {
+            clc::get_server op{seg[3]};
+            expect_target_matches(op, r, c);
+            auto got = op.decode(r.response);
+            if (r.response.status == 404) {
+                ASSERT_FALSE(got);
+                EXPECT_TRUE(got.error().is(errc::not_found));
+                ++handled["server-404"];
+                continue;
+            }
+            ASSERT_TRUE(got) << got.error();
+            auto& body = r.response_body.as_object();
+            auto& details = body.at("details").as_object();
+            EXPECT_EQ(got.value().id, body.at("id").as_string().c_str());
+            EXPECT_EQ(got.value().status_text, body.at("status").as_string().c_str());
+            EXPECT_EQ(clc::to_string(got.value().status), body.at("status").as_string().c_str());
+            EXPECT_EQ(got.value().power_state_text, details.at("powerState").as_string().c_str());
+            EXPECT_EQ(clc::to_string(got.value().power), details.at("powerState").as_string().c_str());
+            EXPECT_EQ(got.value().in_maintenance_mode, details.at("inMaintenanceMode").as_bool());
+            EXPECT_EQ(got.value().snapshot_names.size(), details.at("snapshots").as_array().size());
+            EXPECT_EQ(got.value().links.size(), body.at("links").as_array().size());
+            ++handled["server"];
+        } else if (seg.size() == 5 && seg[1] == "servers" && seg[4] == "restore") {
+            clc::restore_server op{seg[3], r.request_body.at("targetGroupId").as_string().c_str()};
+            expect_target_matches(op, r, c);
+            EXPECT_EQ(json::parse(encode(op, c).value().body), r.request_body);
+            auto got = op.decode(r.response);
+            ASSERT_TRUE(got) << got.error();
+            EXPECT_EQ(got.value().status_id, r.response_body.at("id").as_string().c_str());
+            ++handled["restore"];
+        } else if (seg.size() >= 6 && seg[1] == "servers" && seg[4] == "snapshots") {
+            auto got = seg.size() == 6 ? clc::delete_snapshot{seg[3], seg[5]}.decode(r.response)
+                                       : clc::revert_snapshot{seg[3], seg[5]}.decode(r.response);
+            if (seg.size() == 6) expect_target_matches(clc::delete_snapshot{seg[3], seg[5]}, r, c);
+            else expect_target_matches(clc::revert_snapshot{seg[3], seg[5]}, r, c);
+            ASSERT_TRUE(got) << got.error();
+            EXPECT_EQ(got.value().status_id, r.response_body.at("id").as_string().c_str());
+            ++handled["snapshot"];
+        } else if (r.response.status >= 400) {
+            // Endpoints outside serverops (groups, load balancers, autoscale, networks): their error bodies still
+            // go through the shared CLC error decoder.
+            auto e = clc::detail::http_error(r.response);
+            EXPECT_EQ(e.http_status, r.response.status);
+            EXPECT_EQ(e.kind(), errc_from_http_status(r.response.status));
+            if (r.response_body.is_object()) {
+                EXPECT_NE(e.vendor_message.find(r.response_body.at("message").as_string().c_str()), std::string::npos);
+                if (auto* ex = r.response_body.as_object().if_contains("exceptionMessage")) {
+                    EXPECT_NE(e.vendor_message.find(ex->as_string().c_str()), std::string::npos);
+                }
+            } else {
+                EXPECT_TRUE(e.vendor_message.empty());
+            }
+            ++handled["other-error"];
+        } else {
+            ++handled["out-of-scope-success"];  // a group GET and a load-balancer PUT: not serverops operations
+        }
+    }
+    EXPECT_EQ(handled["login"], 2);
+    EXPECT_EQ(handled["batch"], 29);
+    EXPECT_EQ(handled["status"], 10);
+    EXPECT_EQ(handled["server"], 30);
+    EXPECT_EQ(handled["server-404"], 1);
+    EXPECT_EQ(handled["restore"], 3);
+    EXPECT_EQ(handled["snapshot"], 4);
+    EXPECT_EQ(handled["other-error"], 8);
+    EXPECT_EQ(handled["out-of-scope-success"], 2);
+}
+
+}  // namespace
