@@ -60,7 +60,10 @@ public:
     void push_error(error e) { with_lock([&] { queue_.emplace_back(failure(std::move(e))); }); }
     void push_error(errc e, std::string detail = "injected by mock_transport") { push_error(error(e, std::move(detail))); }
     /// Answers every request for which nothing is queued.
-    void set_handler(handler_function f) { with_lock([&] { handler_ = std::move(f); }); }
+    void set_handler(handler_function f) {
+        auto shared = std::make_shared<handler_function>(std::move(f));  // one instance: stateful lambdas keep state
+        with_lock([&] { handler_ = std::move(shared); });
+    }
     /// `manual`: async sends wait until `release_one/release_all`, so a test can cancel them or check ordering.
     void set_completion(completion c) { with_lock([&] { mode_ = c; }); }
 
@@ -129,7 +132,7 @@ private:
     }
 
     result<http_response> scripted(const http_request& req) {
-        handler_function h;
+        std::shared_ptr<handler_function> h;
         {
             std::lock_guard lock(mutex_);
             if (!queue_.empty()) {
@@ -139,7 +142,7 @@ private:
             }
             h = handler_;
         }
-        if (h) return h(req);
+        if (h && *h) return (*h)(req);
         return failure(errc::transport_failure, "mock_transport: nothing scripted for " +
                                                     std::string(boost::beast::http::to_string(req.method)) + " " +
                                                     req.target);
@@ -192,7 +195,7 @@ private:
     executor_type executor_;
     mutable std::mutex mutex_;
     std::deque<result<http_response>> queue_;
-    handler_function handler_;
+    std::shared_ptr<handler_function> handler_;
     std::vector<http_request> requests_;
     std::list<pending_send> pending_;
     std::uint64_t next_id_ = 0;
