@@ -2,6 +2,7 @@
 #ifndef SERVEROPS_CLC_HPP
 #define SERVEROPS_CLC_HPP
 
+#include <serverops/operation.hpp>
 #include <serverops/clc/batch_operations.hpp>
 #include <serverops/clc/context.hpp>
 #include <serverops/clc/login.hpp>

@@ -57,7 +57,7 @@ struct server_batch {
     std::vector<std::string> server_ids;
 
     std::string target(const context& ctx) const { return detail::batch_target(ctx, api_operation); }
-    std::string body() const { return detail::to_json(detail::wire_ids(server_ids)); }
+    std::string body() const { return detail::wire_id_array(server_ids); }
     result<void> validate(const context& ctx) const {
         BOOST_OUTCOME_TRY(detail::require_alias(ctx));
         return detail::require_server_ids(server_ids);

@@ -43,10 +43,11 @@ inline error shape_error(std::string_view path, std::string_view expected, const
     return error(errc::unexpected_response, std::move(d));
 }
 
-/// Parses a whole body; an empty or truncated body is `malformed_response`.
-inline result<json::value> parse_json(std::string_view body) {
+/// Parses a whole body; an empty or truncated body is `malformed_response`. `storage` lets a decoder parse into a
+/// short-lived monotonic arena when the value dies with the decoder.
+inline result<json::value> parse_json(std::string_view body, json::storage_ptr storage = {}) {
     boost::system::error_code ec;
-    json::value v = json::parse(body, ec);
+    json::value v = json::parse(body, ec, std::move(storage));
     if (ec) return failure(errc::malformed_response, "response body is not valid JSON (" + ec.message() + ")");
     return v;
 }
@@ -76,6 +77,15 @@ inline result<std::string> string_field(const json::object& o, std::string_view 
     auto* v = find(o, key);
     if (!v) return failure(shape_error(path, "string", nullptr));
     return as_string(*v, path);
+}
+
+/// Optional string read in place (no copy); valid while the parsed value lives.
+inline result<std::optional<std::string_view>> optional_string_view_field(const json::object& o, std::string_view key,
+                                                                            std::string_view path) {
+    auto* v = find(o, key);
+    if (!v) return std::optional<std::string_view>();
+    if (auto* s = v->if_string()) return std::optional<std::string_view>(std::string_view(s->data(), s->size()));
+    return failure(shape_error(path, "string", v));
 }
 
 inline result<std::optional<std::string>> optional_string_field(const json::object& o, std::string_view key,

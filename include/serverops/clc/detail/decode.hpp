@@ -7,6 +7,8 @@
 #include <serverops/detail/json_read.hpp>
 #include <serverops/http_message.hpp>
 
+#include <boost/json/monotonic_resource.hpp>
+
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -74,11 +76,11 @@ inline bool is_success(unsigned status) { return status >= 200 && status < 300; 
 
 /// A status link: {"rel":"status","href":".../status/<id>","id":"<id>"}; id taken from href when absent.
 inline result<queued_job> decode_status_link(const json::object& o, std::string_view path) {
-    BOOST_OUTCOME_TRY(auto href, optional_string_field(o, "href", path));
-    BOOST_OUTCOME_TRY(auto id, optional_string_field(o, "id", path));
+    BOOST_OUTCOME_TRY(auto href, optional_string_view_field(o, "href", path));
+    BOOST_OUTCOME_TRY(auto id, optional_string_view_field(o, "id", path));
     queued_job job;
     job.href = href.value_or("");
-    if (id && !id->empty()) job.status_id = std::move(*id);
+    if (id && !id->empty()) job.status_id = *id;
     else if (auto slash = job.href.rfind('/'); slash != std::string::npos) job.status_id = job.href.substr(slash + 1);
     if (job.status_id.empty()) return failure(errc::unexpected_response, "status link without an id");
     return job;
@@ -116,12 +118,27 @@ inline result<queued_job> decode_batch_entry(const json::object& o) {
     return failure(errc::unexpected_response, "queued without a status link");
 }
 
+/// ASCII case-insensitive hashing for server ids, so that matching needs no upper-cased copies.
+struct iless_hash {
+    std::size_t operator()(std::string_view s) const noexcept {
+        std::size_t h = 1469598103934665603ull;  // FNV-1a over lower-cased bytes
+        for (char c : s) h = (h ^ static_cast<unsigned char>(ascii_lower(c))) * 1099511628211ull;
+        return h;
+    }
+};
+struct iequal {
+    bool operator()(std::string_view a, std::string_view b) const noexcept { return iequals(a, b); }
+};
+
 /// Decodes the per-server array into one result per requested id, in request order. The API lower-cases ids,
 /// reorders entries and lists a server given twice once, so entries are matched case-insensitively.
 inline result<batch_response> decode_batch(const http_response& res, const std::vector<std::string>& requested) {
     const bool queue_error_array = res.status == 400 && !res.body.empty() && res.body.find('[') != std::string::npos;
     if (!is_success(res.status) && !queue_error_array) return failure(http_error(res));
-    auto parsed = parse_json(res.body);
+    // The parsed tree dies with this function: a monotonic arena saves one allocation per JSON node.
+    unsigned char arena_buffer[16 * 1024];
+    json::monotonic_resource arena(arena_buffer, sizeof(arena_buffer));
+    auto parsed = parse_json(res.body, &arena);
     if (!parsed) {
         if (!is_success(res.status)) return failure(http_error(res));
         return failure(std::move(parsed).error());
@@ -131,20 +148,20 @@ inline result<batch_response> decode_batch(const http_response& res, const std::
         if (!is_success(res.status)) return failure(http_error(res));
         return failure(shape_error("$", "array", &parsed.value()));
     }
-    std::unordered_map<std::string, const json::object*> by_id;
+    std::unordered_map<std::string_view, const json::object*, iless_hash, iequal> by_id;
     by_id.reserve(arr->size());
     for (auto& item : *arr) {
         auto* o = item.if_object();
         if (!o) return failure(shape_error("$[]", "object", &item));
         auto* server = find(*o, "server");
         if (!server || !server->is_string()) return failure(shape_error("$[].server", "string", server));
-        by_id.emplace(to_upper(server->get_string()), o);
+        by_id.emplace(std::string_view(server->get_string()), o);
     }
     batch_response out;
     out.http_status = res.status;
     out.servers.reserve(requested.size());
     for (auto& id : requested) {
-        auto it = by_id.find(to_upper(id));
+        auto it = by_id.find(id);
         if (it == by_id.end()) {
             out.servers.push_back({id, failure(errc::missing_from_response, "no entry for this server in the response")});
             continue;
