@@ -10,6 +10,8 @@
 #include <serverops/operation.hpp>
 #include <serverops/transport.hpp>
 
+#include <serverops/a4c.hpp>
 #include <serverops/clc.hpp>
+#include <serverops/ucs.hpp>
 
 #endif

@@ -79,7 +79,7 @@ public:
     template <class CompletionToken>
     auto async_send(http_request req, CompletionToken&& token) {
         return boost::asio::async_initiate<CompletionToken, completion_signature<http_response>>(
-            [this](auto handler, http_request r) { start(std::move(handler), std::move(r)); }, token, std::move(req));
+            [this](auto handler, http_request r) { this->start(std::move(handler), std::move(r)); }, token, std::move(req));
     }
 
     /// Releases held (manual-mode) sends, oldest first; returns how many were released.
@@ -87,8 +87,8 @@ public:
     std::size_t release_all() { return release(SIZE_MAX); }
 
 private:
-    // Type erasure for held sends. (Not asio::any_completion_handler: in Boost 1.81 it frees coroutine handlers
-    // with the wrong allocator.)
+    // Type erasure for held sends that keeps the concrete handler: its associated executor is tracked with a work
+    // guard while the send is held, and the completion is posted to it.
     struct held_handler {
         virtual ~held_handler() = default;
         virtual void complete(result<http_response> r) = 0;

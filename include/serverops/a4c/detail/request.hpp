@@ -1,0 +1,82 @@
+// Request building shared by the Alien4Cloud operations: context checks and form bodies.
+#ifndef SERVEROPS_A4C_DETAIL_REQUEST_HPP
+#define SERVEROPS_A4C_DETAIL_REQUEST_HPP
+
+#include <serverops/a4c/context.hpp>
+#include <serverops/a4c/detail/decode.hpp>
+#include <serverops/error.hpp>
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace serverops::a4c::detail {
+
+inline constexpr std::string_view form_content_type = "application/x-www-form-urlencoded";
+
+/// A path prefix is empty or "/..." with no space, control character, '?' or '#' (it goes verbatim into the
+/// request line).
+inline bool is_path_prefix(std::string_view p) {
+    if (p.empty()) return true;
+    if (p.front() != '/') return false;
+    for (char c : p) {
+        auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u == 0x7f || c == '?' || c == '#') return false;
+    }
+    return true;
+}
+
+/// A bearer token is a single header token: visible ASCII only.
+inline bool is_token68ish(std::string_view v) {
+    for (char c : v) {
+        auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7f) return false;
+    }
+    return true;
+}
+
+inline result<void> check_prefixes(const context& ctx) {
+    if (!is_path_prefix(ctx.root_prefix)) return failure(errc::invalid_request, "root prefix must be empty or start with '/' and hold no spaces, controls, '?' or '#'");
+    if (!is_path_prefix(ctx.path_prefix)) return failure(errc::invalid_request, "REST prefix must be empty or start with '/' and hold no spaces, controls, '?' or '#'");
+    return success();
+}
+
+/// Checked before every authenticated call. The messages never quote the secrets.
+inline result<void> check_context(const context& ctx) {
+    BOOST_OUTCOME_TRY(check_prefixes(ctx));
+    if (!is_cookie_value(ctx.session_cookie))
+        return failure(errc::invalid_request, "session cookie holds characters not allowed in a cookie value");
+    if (!is_token68ish(ctx.jwt)) return failure(errc::invalid_request, "JWT holds spaces or control characters");
+    return success();
+}
+
+/// application/x-www-form-urlencoded: every byte but the RFC 3986 unreserved ones is %XX-encoded.
+inline std::string form_body(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+    std::string out;
+    for (auto& [k, v] : fields) {
+        if (!out.empty()) out += '&';
+        out += boost::urls::encode(k, boost::urls::unreserved_chars);
+        out += '=';
+        out += boost::urls::encode(v, boost::urls::unreserved_chars);
+    }
+    return out;
+}
+
+/// Removes a form field's secret from an error in every spelling a server could echo it: raw, %XX-encoded as sent,
+/// and with '+' for spaces.
+inline void scrub_form_secret(error& e, std::string_view secret) {
+    if (secret.empty()) return;
+    scrub(e, secret);
+    std::string sent = boost::urls::encode(secret, boost::urls::unreserved_chars);
+    scrub(e, sent);
+    for (auto pos = sent.find("%20"); pos != std::string::npos; pos = sent.find("%20", pos + 1)) sent.replace(pos, 3, "+");
+    scrub(e, sent);
+}
+
+}  // namespace serverops::a4c::detail
+
+#endif
