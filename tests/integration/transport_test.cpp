@@ -1,0 +1,785 @@
+// The Beast transports against scripted_server over loopback. Common behaviour runs through three drivers
+// (sync, async with a callback, async in a coroutine); async-only features (pool, cancellation, tokens, executors,
+// close) have their own tests. Every wait is bounded: a broken transport fails a test, it never hangs it.
+#include "scripted_server.hpp"
+
+#include <serverops/beast/async_transport.hpp>
+#include <serverops/beast/sync_transport.hpp>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using namespace serverops_test;
+using serverops::beast_async_transport;
+using serverops::beast_sync_transport;
+using serverops::endpoint;
+using serverops::errc;
+using serverops::http_request;
+using serverops::http_response;
+using serverops::result;
+using serverops::transport_options;
+using serverops::verb;
+using clock_type = std::chrono::steady_clock;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers
+
+transport_options test_options() {
+    transport_options o;
+    o.connect_timeout = 2s;
+    o.tls_handshake_timeout = 2s;
+    o.request_timeout = 3s;
+    return o;
+}
+
+endpoint plain_endpoint(const scripted_server& s, std::string host = "127.0.0.1") {
+    return endpoint{false, std::move(host), s.port(), ""};
+}
+endpoint tls_endpoint(const scripted_server& s, std::string host) { return endpoint{true, std::move(host), s.port(), ""}; }
+
+http_request get(std::string target = "/v2/servers") {
+    http_request r;
+    r.method = verb::get;
+    r.target = std::move(target);
+    r.idempotent = true;
+    return r;
+}
+
+http_request post(std::string target = "/v2/operations/pause", std::string body = R"({"serverIds":["X"]})") {
+    http_request r;
+    r.method = verb::post;
+    r.target = std::move(target);
+    r.body = std::move(body);
+    r.idempotent = false;
+    return r;
+}
+
+::testing::AssertionResult succeeded(const result<http_response>& r, unsigned status = 200) {
+    if (!r) return ::testing::AssertionFailure() << "failed: " << r.error().message();
+    if (r.value().status != status) return ::testing::AssertionFailure() << "HTTP " << r.value().status;
+    return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult fails_with(const result<http_response>& r, errc expected) {
+    if (r) return ::testing::AssertionFailure() << "succeeded with HTTP " << r.value().status;
+    if (r.error().kind() != expected) return ::testing::AssertionFailure() << "failed otherwise: " << r.error().message();
+    return ::testing::AssertionSuccess();
+}
+
+bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
+std::size_t count_method(const scripted_server& s, std::string_view method) {
+    std::size_t n = 0;
+    for (const auto& r : s.requests()) n += r.method == method ? 1 : 0;
+    return n;
+}
+
+/// awaitable<result<T>> cannot go through co_spawn or awaitable operators (result<T> has no default constructor).
+asio::awaitable<std::optional<result<http_response>>> send_optional(beast_async_transport& t, http_request req) {
+    co_return co_await t.async_send(std::move(req), asio::use_awaitable);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Drivers: one transport, one blocking `send`, three ways
+
+struct sync_driver {
+    sync_driver(endpoint ep, transport_options o) : transport(std::move(ep), std::move(o)) {}
+    result<http_response> send(const http_request& req) { return transport.send(req); }
+    beast_sync_transport transport;
+};
+
+/// Runs its io_context until the call completes (at most 10 s) and checks that the handler ran exactly once.
+struct callback_driver {
+    callback_driver(endpoint ep, transport_options o) : transport(io.get_executor(), std::move(ep), std::move(o)) {}
+    result<http_response> send(const http_request& req) {
+        std::optional<result<http_response>> out;
+        int calls = 0;
+        transport.async_send(req, [&](result<http_response> r) {
+            ++calls;
+            out.emplace(std::move(r));
+        });
+        EXPECT_EQ(calls, 0) << "completed inside async_send";
+        io.restart();
+        io.run_for(10s);
+        EXPECT_EQ(calls, 1);
+        if (!out) return serverops::failure(errc::timeout, "test driver: no completion within 10 s");
+        return std::move(*out);
+    }
+    asio::io_context io;
+    beast_async_transport transport;
+};
+
+struct coroutine_driver {
+    coroutine_driver(endpoint ep, transport_options o) : transport(io.get_executor(), std::move(ep), std::move(o)) {}
+    result<http_response> send(const http_request& req) {
+        std::optional<result<http_response>> out;
+        asio::co_spawn(
+            io, [&]() -> asio::awaitable<void> { out.emplace(co_await transport.async_send(req, asio::use_awaitable)); },
+            asio::detached);
+        io.restart();
+        io.run_for(10s);
+        if (!out) return serverops::failure(errc::timeout, "test driver: no completion within 10 s");
+        return std::move(*out);
+    }
+    asio::io_context io;
+    beast_async_transport transport;
+};
+
+struct driver_names {
+    template <class T>
+    static std::string GetName(int) {
+        if constexpr (std::is_same_v<T, sync_driver>) return "Sync";
+        else if constexpr (std::is_same_v<T, callback_driver>) return "Callback";
+        else return "Coroutine";
+    }
+};
+using drivers = ::testing::Types<sync_driver, callback_driver, coroutine_driver>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Behaviour common to sync and async
+
+template <class Driver>
+class TransportCommon : public ::testing::Test {
+protected:
+    std::unique_ptr<Driver> make(endpoint ep, transport_options o = test_options()) {
+        return std::make_unique<Driver>(std::move(ep), std::move(o));
+    }
+};
+TYPED_TEST_SUITE(TransportCommon, drivers, driver_names);
+
+TYPED_TEST(TransportCommon, KeepAliveReusesOneConnection) {
+    scripted_server server(connection_script::keep_alive(reply::ok(R"({"ok":true})")));
+    auto client = this->make(plain_endpoint(server));
+    for (int i = 0; i < 3; ++i) {
+        auto r = client->send(get());
+        ASSERT_TRUE(succeeded(r));
+        EXPECT_EQ(r.value().body, R"({"ok":true})");
+    }
+    EXPECT_EQ(server.connection_count(), 1u);
+    EXPECT_EQ(server.request_count(), 3u);
+}
+
+TYPED_TEST(TransportCommon, SendsStandardHeadersAndContentHeadersOnlyWithABody) {
+    scripted_server server;
+    auto client = this->make(plain_endpoint(server));
+    auto with_header = get("/v2/servers/X?x=1");
+    with_header.headers.add("Authorization", "Bearer secret");
+    ASSERT_TRUE(succeeded(client->send(with_header)));
+    ASSERT_TRUE(succeeded(client->send(post())));
+    ASSERT_TRUE(succeeded(client->send(post("/v2/empty", ""))));
+
+    auto seen = server.requests();
+    ASSERT_EQ(seen.size(), 3u);
+    const auto& g = seen[0];
+    EXPECT_EQ(g.method, "GET");
+    EXPECT_EQ(g.target, "/v2/servers/X?x=1");
+    EXPECT_EQ(g.header("Host"), "127.0.0.1:" + server.port());
+    EXPECT_EQ(g.header("User-Agent"), "serverops/0.1");
+    EXPECT_EQ(g.header("Accept"), "application/json");
+    EXPECT_EQ(g.header("Authorization"), "Bearer secret");
+    EXPECT_FALSE(g.header("Content-Type"));
+    EXPECT_FALSE(g.header("Content-Length"));
+
+    const auto& p = seen[1];
+    EXPECT_EQ(p.method, "POST");
+    EXPECT_EQ(p.header("Content-Type"), "application/json");
+    EXPECT_EQ(p.header("Content-Length"), std::to_string(post().body.size()));
+    EXPECT_EQ(p.body, post().body);
+
+    // RFC 9110 8.6: a POST without content still says so; it has no content type.
+    const auto& empty = seen[2];
+    EXPECT_FALSE(empty.header("Content-Type"));
+    EXPECT_EQ(empty.header("Content-Length"), "0");
+}
+
+TYPED_TEST(TransportCommon, ReturnsStatusAllHeadersAndBody) {
+    scripted_server server(connection_script::keep_alive(reply::with(
+        http_ok(R"({"id":"q1"})", "Set-Cookie: a=1\r\nSet-Cookie: b=2\r\nRetry-After: 7\r\n", 503))));
+    auto client = this->make(plain_endpoint(server));
+    auto r = client->send(get());
+    ASSERT_TRUE(succeeded(r, 503));  // an HTTP error status is a successful send
+    std::vector<std::string> cookies;
+    for (const auto& [name, value] : r.value().headers)
+        if (name == "Set-Cookie") cookies.push_back(value);
+    EXPECT_EQ(cookies, (std::vector<std::string>{"a=1", "b=2"}));
+    EXPECT_EQ(serverops::retry_after(r.value()), std::chrono::seconds(7));
+    EXPECT_EQ(r.value().body, R"({"id":"q1"})");
+}
+
+TYPED_TEST(TransportCommon, HonoursConnectionClose) {
+    scripted_server server(connection_script::keep_alive(reply::with(http_ok("{}", "Connection: close\r\n"))));
+    auto client = this->make(plain_endpoint(server));
+    ASSERT_TRUE(succeeded(client->send(get())));
+    ASSERT_TRUE(succeeded(client->send(post())));
+    EXPECT_EQ(server.connection_count(), 2u);
+    EXPECT_EQ(server.request_count(), 2u);
+}
+
+TYPED_TEST(TransportCommon, IdempotentRequestSurvivesServerClosingIdleConnection) {
+    scripted_server server;
+    server.push(connection_script::replies_then_close({reply::ok()}));
+    auto client = this->make(plain_endpoint(server));
+    ASSERT_TRUE(succeeded(client->send(get())));
+    ASSERT_TRUE(server.wait_closed(1));
+    std::this_thread::sleep_for(50ms);  // let the FIN reach the client
+    ASSERT_TRUE(succeeded(client->send(get())));
+    EXPECT_EQ(server.connection_count(), 2u);
+    EXPECT_EQ(server.request_count(), 2u);
+}
+
+TYPED_TEST(TransportCommon, IdempotentRequestRetriedOnceWhenReusedConnectionDiesBeforeResponse) {
+    scripted_server server;
+    server.push(connection_script::replies_then_close({reply::ok(), reply::hang_up()}));
+    auto client = this->make(plain_endpoint(server));
+    ASSERT_TRUE(succeeded(client->send(get())));
+    ASSERT_TRUE(succeeded(client->send(get("/again"))));  // written, hung up on, sent again on a new connection
+    auto seen = server.requests();
+    ASSERT_EQ(seen.size(), 3u);
+    EXPECT_EQ(seen[1].target, "/again");
+    EXPECT_EQ(seen[2].target, "/again");
+    EXPECT_EQ(seen[2].connection, 2u);
+}
+
+TYPED_TEST(TransportCommon, IdempotentRetryHappensAtMostOnce) {
+    scripted_server server;
+    server.push(connection_script::replies_then_close({reply::ok(), reply::hang_up()}));
+    server.push(connection_script::replies_then_close({reply::hang_up()}));
+    auto client = this->make(plain_endpoint(server));
+    ASSERT_TRUE(succeeded(client->send(get())));
+    EXPECT_TRUE(fails_with(client->send(get()), errc::connection_closed));
+    EXPECT_EQ(server.request_count(), 3u);
+    EXPECT_EQ(server.connection_count(), 2u);
+}
+
+TYPED_TEST(TransportCommon, NonIdempotentRequestUsesFreshConnectionWhenProbeSeesClose) {
+    scripted_server server;
+    server.push(connection_script::replies_then_close({reply::ok()}));
+    auto client = this->make(plain_endpoint(server));
+    ASSERT_TRUE(succeeded(client->send(get())));
+    ASSERT_TRUE(server.wait_closed(1));
+    std::this_thread::sleep_for(50ms);  // let the FIN reach the client
+    ASSERT_TRUE(succeeded(client->send(post())));
+    EXPECT_EQ(count_method(server, "POST"), 1u);
+    EXPECT_EQ(server.connection_count(), 2u);
+}
+
+TYPED_TEST(TransportCommon, NonIdempotentRequestIsNeverResentAfterItWasWritten) {
+    scripted_server server;
+    server.push(connection_script::replies_then_close({reply::ok(), reply::hang_up()}));
+    auto client = this->make(plain_endpoint(server));
+    ASSERT_TRUE(succeeded(client->send(get())));
+    auto r = client->send(post());
+    EXPECT_TRUE(fails_with(r, errc::connection_closed));
+    EXPECT_TRUE(r.error().cause);
+    std::this_thread::sleep_for(50ms);  // a (wrong) resend would show up by now
+    EXPECT_EQ(count_method(server, "POST"), 1u);
+    EXPECT_EQ(server.connection_count(), 1u);
+}
+
+TYPED_TEST(TransportCommon, ConnectionRefusedIsTransportFailure) {
+    auto client = this->make(endpoint{false, "127.0.0.1", unused_port(), ""});
+    auto r = client->send(get());
+    ASSERT_TRUE(fails_with(r, errc::transport_failure));
+    EXPECT_EQ(r.error().cause, asio::error::connection_refused);
+    EXPECT_TRUE(contains(r.error().detail, "127.0.0.1"));
+}
+
+TYPED_TEST(TransportCommon, SlowServerTimesOutWithinRequestTimeout) {
+    scripted_server server(connection_script::keep_alive(reply::delayed(5s)));
+    auto options = test_options();
+    options.request_timeout = 300ms;
+    auto client = this->make(plain_endpoint(server), options);
+    const auto start = clock_type::now();
+    auto r = client->send(get());
+    const auto took = clock_type::now() - start;
+    EXPECT_TRUE(fails_with(r, errc::timeout));
+    EXPECT_LT(took, 2s);
+    EXPECT_GE(took, 250ms);
+}
+
+TYPED_TEST(TransportCommon, TruncatedBodyIsConnectionClosed) {
+    scripted_server server(connection_script::keep_alive(
+        reply::with("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"partial\":", /*close_after=*/true)));
+    auto client = this->make(plain_endpoint(server));
+    EXPECT_TRUE(fails_with(client->send(get()), errc::connection_closed));
+}
+
+TYPED_TEST(TransportCommon, CloseBeforeRespondingIsConnectionClosed) {
+    scripted_server server(connection_script::closed_at_once());
+    auto client = this->make(plain_endpoint(server));
+    EXPECT_TRUE(fails_with(client->send(get()), errc::connection_closed));
+    EXPECT_EQ(server.connection_count(), 1u);  // a fresh connection is not retried
+}
+
+TYPED_TEST(TransportCommon, OversizedBodyIsRejected) {
+    auto options = test_options();
+    options.max_response_body = 1024;
+    {
+        scripted_server server(connection_script::keep_alive(reply::ok(std::string(4096, 'x'))));
+        auto client = this->make(plain_endpoint(server), options);
+        auto r = client->send(get());
+        ASSERT_TRUE(fails_with(r, errc::body_too_large));
+        EXPECT_TRUE(contains(r.error().detail, "1024"));
+    }
+    {  // chunked: no length announced, the limit stops the read
+        std::string chunk(800, 'y');
+        std::string chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n320\r\n" + chunk + "\r\n320\r\n" +
+                              chunk + "\r\n0\r\n\r\n";
+        scripted_server server(connection_script::keep_alive(reply::with(chunked)));
+        auto client = this->make(plain_endpoint(server), options);
+        EXPECT_TRUE(fails_with(client->send(get()), errc::body_too_large));
+    }
+}
+
+TYPED_TEST(TransportCommon, OversizedHeaderIsRejected) {
+    auto options = test_options();
+    options.max_response_header = 2048;
+    scripted_server server(
+        connection_script::keep_alive(reply::with(http_ok("{}", "X-Big: " + std::string(4096, 'h') + "\r\n"))));
+    auto client = this->make(plain_endpoint(server), options);
+    EXPECT_TRUE(fails_with(client->send(get()), errc::body_too_large));
+}
+
+TYPED_TEST(TransportCommon, MalformedHttpIsMalformedResponse) {
+    scripted_server server(connection_script::keep_alive(reply::with("garbage, not http\r\n\r\n")));
+    auto client = this->make(plain_endpoint(server));
+    EXPECT_TRUE(fails_with(client->send(get()), errc::malformed_response));
+}
+
+TYPED_TEST(TransportCommon, InvalidRequestIsRejectedBeforeSendingWithoutEchoingSecrets) {
+    scripted_server server;
+    auto client = this->make(plain_endpoint(server));
+    auto smuggling = get();
+    smuggling.headers.add("Authorization", "Bearer s3cr3t\r\nX-Injected: 1");
+    auto r = client->send(smuggling);
+    ASSERT_TRUE(fails_with(r, errc::invalid_request));
+    EXPECT_TRUE(contains(r.error().detail, "Authorization"));
+    EXPECT_FALSE(contains(r.error().message(), "s3cr3t"));
+
+    auto framing = post();
+    framing.headers.add("Content-Length", "0");
+    EXPECT_TRUE(fails_with(client->send(framing), errc::invalid_request));
+    EXPECT_TRUE(fails_with(client->send(get("no-slash")), errc::invalid_request));
+    EXPECT_EQ(server.connection_count(), 0u);
+}
+
+TYPED_TEST(TransportCommon, WorksOverIpv6Loopback) {
+    boost::system::error_code ec;
+    {
+        asio::io_context io;
+        tcp::acceptor probe(io);
+        probe.open(tcp::v6(), ec);
+        if (!ec) probe.bind(tcp::endpoint(asio::ip::make_address("::1"), 0), ec);
+    }
+    if (ec) GTEST_SKIP() << "no IPv6 loopback here: " << ec.message();
+    scripted_server server(connection_script::keep_alive(), nullptr, "::1");
+    auto client = this->make(plain_endpoint(server, "::1"));
+    ASSERT_TRUE(succeeded(client->send(get())));
+    ASSERT_EQ(server.request_count(), 1u);
+    EXPECT_EQ(server.requests()[0].header("Host"), "[::1]:" + server.port());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// TLS
+
+const test_pki& localhost_pki() {
+    static const test_pki pki = make_test_pki("DNS:localhost");
+    return pki;
+}
+const test_pki& ip_pki() {
+    static const test_pki pki = make_test_pki("IP:127.0.0.1");
+    return pki;
+}
+
+template <class Driver>
+class TransportTls : public TransportCommon<Driver> {};
+TYPED_TEST_SUITE(TransportTls, drivers, driver_names);
+
+transport_options trusting(const test_pki& pki) {
+    auto o = test_options();
+    o.tls.ca_pem = pki.ca_cert_pem;
+    return o;
+}
+
+TYPED_TEST(TransportTls, TrustedCaAndMatchingHostNameSucceeds) {
+    ASSERT_FALSE(localhost_pki().ca_cert_pem.empty());
+    scripted_server server(connection_script::keep_alive(), &localhost_pki());
+    auto client = this->make(tls_endpoint(server, "localhost"), trusting(localhost_pki()));
+    ASSERT_TRUE(succeeded(client->send(get())));
+    ASSERT_TRUE(succeeded(client->send(post())));
+    EXPECT_EQ(server.connection_count(), 1u);
+    EXPECT_EQ(server.requests()[0].header("Host"), "localhost:" + server.port());
+}
+
+TYPED_TEST(TransportTls, IpAddressSubjectAltNameMatches) {
+    scripted_server server(connection_script::keep_alive(), &ip_pki());
+    auto client = this->make(tls_endpoint(server, "127.0.0.1"), trusting(ip_pki()));
+    EXPECT_TRUE(succeeded(client->send(get())));
+}
+
+TYPED_TEST(TransportTls, HostNameMismatchIsTlsFailure) {
+    {  // the certificate names localhost, the endpoint an address
+        scripted_server server(connection_script::keep_alive(), &localhost_pki());
+        auto client = this->make(tls_endpoint(server, "127.0.0.1"), trusting(localhost_pki()));
+        auto r = client->send(get());
+        ASSERT_TRUE(fails_with(r, errc::tls_failure));
+        EXPECT_TRUE(contains(r.error().detail, "hostname mismatch")) << r.error().detail;
+        EXPECT_TRUE(contains(r.error().detail, "'127.0.0.1'")) << r.error().detail;
+        EXPECT_EQ(server.request_count(), 0u);
+    }
+    {  // and the other way round
+        scripted_server server(connection_script::keep_alive(), &ip_pki());
+        auto client = this->make(tls_endpoint(server, "localhost"), trusting(ip_pki()));
+        auto r = client->send(get());
+        ASSERT_TRUE(fails_with(r, errc::tls_failure));
+        EXPECT_TRUE(contains(r.error().detail, "hostname mismatch")) << r.error().detail;
+    }
+}
+
+TYPED_TEST(TransportTls, UnknownCaIsTlsFailure) {
+    scripted_server server(connection_script::keep_alive(), &localhost_pki());
+    auto client = this->make(tls_endpoint(server, "localhost"), test_options());  // system trust store only
+    auto r = client->send(get());
+    ASSERT_TRUE(fails_with(r, errc::tls_failure));
+    EXPECT_TRUE(contains(r.error().detail, "certificate verify failed")) << r.error().detail;
+    EXPECT_TRUE(r.error().cause);
+    EXPECT_EQ(server.request_count(), 0u);
+}
+
+TYPED_TEST(TransportTls, InsecureSkipVerifyAcceptsAnyCertificate) {
+    scripted_server server(connection_script::keep_alive(), &localhost_pki());
+    auto options = test_options();
+    options.tls.insecure_skip_tls_verify = true;
+    auto client = this->make(tls_endpoint(server, "127.0.0.1"), options);  // unknown CA and wrong name
+    EXPECT_TRUE(succeeded(client->send(get())));
+}
+
+TYPED_TEST(TransportTls, BadCaPemIsTlsFailureWithoutConnecting) {
+    scripted_server server(connection_script::keep_alive(), &localhost_pki());
+    auto options = test_options();
+    options.tls.ca_pem = "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n";
+    auto client = this->make(tls_endpoint(server, "localhost"), options);
+    EXPECT_TRUE(fails_with(client->send(get()), errc::tls_failure));
+    EXPECT_EQ(server.connection_count(), 0u);
+}
+
+TYPED_TEST(TransportTls, NonIdempotentRequestUsesFreshConnectionWhenProbeSeesClose) {
+    scripted_server server(connection_script::keep_alive(), &localhost_pki());
+    server.push(connection_script::replies_then_close({reply::ok()}));
+    auto client = this->make(tls_endpoint(server, "localhost"), trusting(localhost_pki()));
+    ASSERT_TRUE(succeeded(client->send(get())));
+    ASSERT_TRUE(server.wait_closed(1));
+    std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(succeeded(client->send(post())));
+    EXPECT_EQ(count_method(server, "POST"), 1u);
+    EXPECT_EQ(server.connection_count(), 2u);
+}
+
+TYPED_TEST(TransportTls, TruncatedBodyIsConnectionClosed) {
+    scripted_server server(connection_script::keep_alive(reply::with("HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{",
+                                                                     /*close_after=*/true)),
+                           &localhost_pki());
+    auto client = this->make(tls_endpoint(server, "localhost"), trusting(localhost_pki()));
+    EXPECT_TRUE(fails_with(client->send(get()), errc::connection_closed));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sync only
+
+TEST(TransportSync, IsMovable) {
+    scripted_server server;
+    beast_sync_transport first(plain_endpoint(server), test_options());
+    ASSERT_TRUE(succeeded(first.send(get())));
+    beast_sync_transport second = std::move(first);
+    ASSERT_TRUE(succeeded(second.send(get())));
+    EXPECT_EQ(server.connection_count(), 1u);  // the connection moved along
+}
+
+TEST(TransportSync, ConcurrentCallersAreSerialized) {
+    scripted_server server;
+    beast_sync_transport transport(plain_endpoint(server), test_options());
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 3; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 5; ++i) ok += transport.send(get()).has_value() ? 1 : 0;
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok.load(), 15);
+    EXPECT_EQ(server.connection_count(), 1u);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Async only
+
+/// Server answering "/slow..." after `slow` and anything else at once.
+connection_script slow_and_fast(std::chrono::milliseconds slow) {
+    return connection_script::by_request([slow](const received_request& r) {
+        return r.target.starts_with("/slow") ? reply::delayed(slow) : reply::ok();
+    });
+}
+
+TEST(TransportAsync, HandlerIsNeverCalledInsideAsyncSend) {
+    scripted_server server;
+    asio::io_context io;
+    beast_async_transport transport(io.get_executor(), plain_endpoint(server), test_options());
+    std::vector<result<http_response>> results;
+    transport.async_send(get("bad target"), [&](result<http_response> r) { results.push_back(std::move(r)); });
+    transport.async_send(get(), [&](result<http_response> r) { results.push_back(std::move(r)); });
+    EXPECT_TRUE(results.empty());
+    io.run_for(5s);
+    ASSERT_EQ(results.size(), 2u);
+    EXPECT_TRUE(fails_with(results[0], errc::invalid_request));
+    EXPECT_TRUE(succeeded(results[1]));
+}
+
+TEST(TransportAsync, CompletesOnTheHandlersAssociatedExecutor) {
+    scripted_server server;
+    asio::io_context io;
+    asio::io_context other;
+    auto strand = asio::make_strand(other);
+    beast_async_transport transport(io.get_executor(), plain_endpoint(server), test_options());
+    std::atomic<bool> on_strand{false};
+    std::atomic<int> calls{0};
+    transport.async_send(get(), asio::bind_executor(strand, [&](result<http_response> r) {
+                             on_strand = strand.running_in_this_thread() && r.has_value();
+                             ++calls;
+                         }));
+    std::thread other_thread([&] { other.run_for(5s); });  // kept busy by the pending handler's work
+    io.run_for(5s);
+    other_thread.join();
+    EXPECT_EQ(calls.load(), 1);
+    EXPECT_TRUE(on_strand.load());
+}
+
+TEST(TransportAsync, CancellingOneCallLeavesConcurrentCallsAlone) {
+    scripted_server server(slow_and_fast(5s));
+    asio::io_context io;
+    beast_async_transport transport(io.get_executor(), plain_endpoint(server), test_options());
+    asio::cancellation_signal signal;
+    std::vector<result<http_response>> slow;
+    std::vector<result<http_response>> fast;
+    transport.async_send(get("/slow"), asio::bind_cancellation_slot(signal.slot(), [&](result<http_response> r) {
+                             slow.push_back(std::move(r));
+                         }));
+    for (int i = 0; i < 2; ++i)
+        transport.async_send(get("/fast"), [&](result<http_response> r) { fast.push_back(std::move(r)); });
+    asio::steady_timer timer(io, 200ms);
+    timer.async_wait([&](boost::system::error_code) { signal.emit(asio::cancellation_type::terminal); });
+
+    const auto start = clock_type::now();
+    io.run_for(5s);
+    EXPECT_LT(clock_type::now() - start, 2s);
+    ASSERT_EQ(slow.size(), 1u);  // exactly once
+    EXPECT_TRUE(fails_with(slow[0], errc::cancelled));
+    ASSERT_EQ(fast.size(), 2u);
+    EXPECT_TRUE(succeeded(fast[0]));
+    EXPECT_TRUE(succeeded(fast[1]));
+    EXPECT_EQ(server.connection_count(), 3u);
+
+    // Three more at once: the two idle connections are reused, the cancelled one was closed and is replaced.
+    int after_ok = 0;
+    for (int i = 0; i < 3; ++i)
+        transport.async_send(get("/fast"), [&](result<http_response> r) { after_ok += succeeded(r) ? 1 : 0; });
+    io.restart();
+    io.run_for(5s);
+    EXPECT_EQ(after_ok, 3);
+    EXPECT_EQ(server.connection_count(), 4u);
+}
+
+TEST(TransportAsync, CancellingAWaitingCallRemovesItFromTheQueue) {
+    scripted_server server(slow_and_fast(400ms));
+    asio::io_context io;
+    auto options = test_options();
+    options.max_connections = 1;
+    beast_async_transport transport(io.get_executor(), plain_endpoint(server), options);
+    asio::cancellation_signal signal;
+    std::vector<std::pair<std::string, result<http_response>>> done;
+    transport.async_send(get("/slow"), [&](result<http_response> r) { done.emplace_back("slow", std::move(r)); });
+    transport.async_send(get("/queued"),
+                         asio::bind_cancellation_slot(signal.slot(), [&](result<http_response> r) {
+                             done.emplace_back("queued", std::move(r));
+                         }));
+    asio::steady_timer timer(io, 50ms);
+    timer.async_wait([&](boost::system::error_code) { signal.emit(asio::cancellation_type::terminal); });
+    io.run_for(5s);
+    ASSERT_EQ(done.size(), 2u);
+    EXPECT_EQ(done[0].first, "queued");  // left the queue long before the slow call ended
+    EXPECT_TRUE(fails_with(done[0].second, errc::cancelled));
+    EXPECT_EQ(done[1].first, "slow");
+    EXPECT_TRUE(succeeded(done[1].second));
+    EXPECT_EQ(server.request_count(), 1u);  // the cancelled call never reached the server
+}
+
+TEST(TransportAsync, AwaitableOrTimerCancelsTheSend) {
+    using namespace asio::experimental::awaitable_operators;
+    scripted_server server(slow_and_fast(5s));
+    asio::io_context io;
+    beast_async_transport transport(io.get_executor(), plain_endpoint(server), test_options());
+    std::optional<std::size_t> winner;
+    std::optional<result<http_response>> next;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            asio::steady_timer timer(co_await asio::this_coro::executor, 150ms);
+            auto v = co_await (send_optional(transport, get("/slow")) || timer.async_wait(asio::use_awaitable));
+            winner = v.index();
+            next.emplace(co_await transport.async_send(get("/fast"), asio::use_awaitable));
+        },
+        asio::detached);
+    const auto start = clock_type::now();
+    io.run_for(5s);
+    EXPECT_LT(clock_type::now() - start, 2s);
+    EXPECT_EQ(winner, 1u);
+    ASSERT_TRUE(next);
+    EXPECT_TRUE(succeeded(*next));
+    EXPECT_EQ(server.connection_count(), 2u);  // the cancelled connection was not reused
+}
+
+TEST(TransportAsync, ParallelGroupWithDeferredCancelsTheLoser) {
+    scripted_server server(slow_and_fast(5s));
+    asio::io_context io;
+    beast_async_transport transport(io.get_executor(), plain_endpoint(server), test_options());
+    asio::steady_timer timer(io, 150ms);
+    std::optional<result<http_response>> sent;
+    std::array<std::size_t, 2> order{};
+    int calls = 0;
+    asio::experimental::make_parallel_group(transport.async_send(get("/slow"), asio::deferred),
+                                            timer.async_wait(asio::deferred))
+        .async_wait(asio::experimental::wait_for_one(),
+                    [&](std::array<std::size_t, 2> o, result<http_response> r, boost::system::error_code) {
+                        ++calls;
+                        order = o;
+                        sent.emplace(std::move(r));
+                    });
+    io.run_for(5s);
+    EXPECT_EQ(calls, 1);
+    EXPECT_EQ(order[0], 1u);
+    ASSERT_TRUE(sent);
+    EXPECT_TRUE(fails_with(*sent, errc::cancelled));
+}
+
+TEST(TransportAsync, PoolOfTwoServesEightConcurrentCallsOverTwoConnections) {
+    scripted_server server(connection_script::keep_alive(reply::delayed(30ms)));
+    asio::io_context io;
+    auto options = test_options();
+    options.max_connections = 2;
+    beast_async_transport transport(io.get_executor(), plain_endpoint(server), options);
+    int ok = 0;
+    int completions = 0;
+    for (int i = 0; i < 8; ++i)
+        transport.async_send(get(), [&](result<http_response> r) {
+            ++completions;
+            ok += r.has_value() ? 1 : 0;
+        });
+    io.run_for(5s);
+    EXPECT_EQ(completions, 8);
+    EXPECT_EQ(ok, 8);
+    EXPECT_EQ(server.request_count(), 8u);
+    EXPECT_LE(server.connection_count(), 2u);
+    EXPECT_LE(server.peak_connections(), 2u);
+}
+
+TEST(TransportAsync, WaitingCallsAreServedInFifoOrder) {
+    scripted_server server(connection_script::keep_alive(reply::delayed(10ms)));
+    asio::io_context io;
+    auto options = test_options();
+    options.max_connections = 1;
+    beast_async_transport transport(io.get_executor(), plain_endpoint(server), options);
+    std::vector<int> completed;
+    for (int i = 0; i < 5; ++i)
+        transport.async_send(get("/" + std::to_string(i)), [&, i](result<http_response>) { completed.push_back(i); });
+    io.run_for(5s);
+    EXPECT_EQ(completed, (std::vector<int>{0, 1, 2, 3, 4}));
+    auto seen = server.requests();
+    ASSERT_EQ(seen.size(), 5u);
+    for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i].target, "/" + std::to_string(i));
+}
+
+TEST(TransportAsync, WorksWithUseFutureOnAThreadPool) {
+    scripted_server server(connection_script::keep_alive(reply::delayed(5ms)));
+    asio::thread_pool pool(2);
+    auto options = test_options();
+    options.max_connections = 3;
+    beast_async_transport transport(pool.get_executor(), plain_endpoint(server), options);
+    std::vector<std::future<result<http_response>>> futures;
+    for (int i = 0; i < 16; ++i) futures.push_back(transport.async_send(get(), asio::use_future));
+    for (auto& f : futures) {
+        ASSERT_EQ(f.wait_for(5s), std::future_status::ready);
+        EXPECT_TRUE(succeeded(f.get()));
+    }
+    EXPECT_LE(server.connection_count(), 3u);
+}
+
+TEST(TransportAsync, DeferredOperationRunsWhenStarted) {
+    scripted_server server;
+    asio::io_context io;
+    beast_async_transport transport(io.get_executor(), plain_endpoint(server), test_options());
+    auto op = transport.async_send(get(), asio::deferred);
+    EXPECT_EQ(server.request_count(), 0u);
+    std::optional<result<http_response>> out;
+    std::move(op)([&](result<http_response> r) { out.emplace(std::move(r)); });
+    io.run_for(5s);
+    ASSERT_TRUE(out);
+    EXPECT_TRUE(succeeded(*out));
+}
+
+TEST(TransportAsync, CloseFailsRunningAndWaitingCalls) {
+    scripted_server server(slow_and_fast(5s));
+    asio::io_context io;
+    auto options = test_options();
+    options.max_connections = 1;
+    beast_async_transport transport(io.get_executor(), plain_endpoint(server), options);
+    std::vector<result<http_response>> done;
+    for (int i = 0; i < 3; ++i)
+        transport.async_send(get("/slow"), [&](result<http_response> r) { done.push_back(std::move(r)); });
+    io.run_for(100ms);
+    transport.close();
+    transport.async_send(get("/fast"), [&](result<http_response> r) { done.push_back(std::move(r)); });
+    const auto start = clock_type::now();
+    io.restart();
+    io.run_for(5s);
+    EXPECT_LT(clock_type::now() - start, 1s);
+    ASSERT_EQ(done.size(), 4u);
+    for (const auto& r : done) EXPECT_TRUE(fails_with(r, errc::cancelled));
+}
+
+TEST(TransportAsync, DestroyingTheTransportWithPendingCallsIsSafe) {
+    scripted_server server(slow_and_fast(5s));
+    asio::io_context io;
+    auto options = test_options();
+    options.max_connections = 1;
+    auto transport = std::make_unique<beast_async_transport>(io.get_executor(), plain_endpoint(server), options);
+    int cancelled = 0;
+    for (int i = 0; i < 3; ++i)
+        transport->async_send(get("/slow"), [&](result<http_response> r) {
+            cancelled += fails_with(r, errc::cancelled) ? 1 : 0;
+        });
+    io.run_for(100ms);
+    transport.reset();
+    io.restart();
+    io.run_for(5s);
+    EXPECT_EQ(cancelled, 3);
+}
+
+}  // namespace
