@@ -1,0 +1,284 @@
+// serverops::session<Transport, Authenticator>: the one retry / re-login / logging path every vendor shares.
+// Logs in lazily, renews before the credentials expire, logs in again once when the API says the credentials were
+// rejected, and retries idempotent calls on transient failures — sync and async. Vendors supply an authenticator.
+#ifndef SERVEROPS_SESSION_HPP
+#define SERVEROPS_SESSION_HPP
+
+#include <serverops/client.hpp>
+#include <serverops/logging_transport.hpp>
+#include <serverops/policies.hpp>
+
+#include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/prepend.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <concepts>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace serverops {
+
+/// How a vendor logs in. `login_request()` builds the login operation; `apply_login` stores what it returned in the
+/// context and says how long it stays valid; `is_rejection` recognises "your credentials were refused" answers,
+/// which the API gives before executing anything, so the call can be sent again once after logging in.
+template <class A>
+concept authenticator = requires(A& a, const A& ca, typename A::context_type& ctx, const error& e) {
+    typename A::context_type;
+    typename A::login_operation;
+    requires operation<typename A::login_operation>;
+    { ca.login_request() } -> std::same_as<typename A::login_operation>;
+    { a.apply_login(ctx, std::declval<const typename A::login_operation::response_type&>()) }
+        -> std::same_as<std::optional<std::chrono::seconds>>;
+    { ca.has_credentials(ctx) } -> std::same_as<bool>;
+    { ca.forget(ctx) } -> std::same_as<void>;
+    { ca.is_rejection(e) } -> std::same_as<bool>;
+};
+
+struct session_options {
+    retry_policy retry{};  ///< idempotent calls only
+    logger log{};
+    /// How long credentials are trusted when the login answer does not say (authenticator returns nullopt).
+    std::chrono::seconds assumed_credential_lifetime{std::chrono::hours(24 * 10)};
+    std::chrono::seconds renew_margin{std::chrono::hours(1)};  ///< log in again this long before expiry
+    sync_clock clock{};  ///< time source and sleeper of every path; async timers are real, so keep it real there
+    std::uint64_t jitter_seed = 0x5e7e0b5;
+};
+
+/// Not thread-safe: use one session per thread, or run its async calls on one strand.
+/// A request is resent automatically only when it is idempotent, or after a credential rejection (then once, after
+/// logging in again). Non-idempotent requests are never resent after a transport failure or a 5xx.
+template <class Transport, authenticator Auth>
+class session {
+public:
+    using transport_type = std::remove_reference_t<Transport>;
+    using context_type = typename Auth::context_type;
+
+    session(Transport transport, Auth auth, context_type base = {}, session_options opts = {})
+        : transport_(std::forward<Transport>(transport)),
+          opts_(std::move(opts)),
+          logged_(transport_, &opts_.log),
+          client_(logged_, std::move(base)),
+          auth_(std::move(auth)),
+          seed_(opts_.jitter_seed) {}
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
+
+    transport_type& transport() noexcept { return transport_; }
+    const context_type& current_context() const noexcept { return client_.context(); }
+    bool logged_in() const noexcept { return auth_.has_credentials(client_.context()); }
+    /// Forgets the credentials: the next call logs in first.
+    void invalidate_credentials() noexcept { auth_.forget(client_.context()); }
+    const session_options& options() const noexcept { return opts_; }
+
+    // ------------------------------------------------------------------ sync
+
+    /// Logs in now (calls do it lazily). A rejected login is final: never retried.
+    result<void> login()
+        requires sync_transport<transport_type>
+    {
+        detail::retry_state retry(opts_.retry, now(), ++seed_);
+        for (;;) {
+            auto r = client_.call(auth_.login_request());
+            if (r) {
+                apply_login(r.value());
+                return success();
+            }
+            if (auto d = retry.next_delay(r.error(), true, now())) {
+                note_retry(r.error(), *d);
+                opts_.clock.sleep(*d);
+                continue;
+            }
+            return failure(std::move(r).error());
+        }
+    }
+
+    template <operation Op>
+        requires std::same_as<typename Op::context_type, context_type> && sync_transport<transport_type>
+    result<typename Op::response_type> call(const Op& op) {
+        detail::retry_state retry(opts_.retry, now(), ++seed_);
+        bool logged_in_again = false;
+        for (;;) {
+            if constexpr (!unauthenticated_operation<Op>) {
+                if (needs_login()) {
+                    if (auto l = login(); !l) return failure(with_operation<Op>(std::move(l).error()));
+                }
+            }
+            auto r = client_.call(op);
+            if (r) return r;
+            if (should_login_again<Op>(r.error(), logged_in_again)) continue;
+            if (auto d = retry.next_delay(r.error(), Op::idempotent, now())) {
+                note_retry(r.error(), *d);
+                opts_.clock.sleep(*d);
+                continue;
+            }
+            return r;
+        }
+    }
+
+    // ------------------------------------------------------------------ async
+
+    /// Async `call`. Completion signature `void(result<Op::response_type>)`; any completion token; the handler runs
+    /// once, never inline. Concurrent calls that need a login share one login request. Cancellation (terminal)
+    /// stops the call at its next step and completes with `errc::cancelled`.
+    template <operation Op, class CompletionToken>
+        requires std::same_as<typename Op::context_type, context_type> && async_transport<transport_type>
+    auto async_call(const Op& op, CompletionToken&& token) {
+        return boost::asio::async_compose<CompletionToken, completion_signature<typename Op::response_type>>(
+            call_op<Op>{this, op, detail::retry_state(opts_.retry, now(), ++seed_),
+                        detail::retry_state(opts_.retry, now(), ++seed_)},
+            token, transport_.get_executor());
+    }
+
+protected:
+    using timer_type = boost::asio::steady_timer;
+
+    clock_type::time_point now() const { return opts_.clock.now(); }
+    void log(log_level l, const std::string& line) const { opts_.log.log(l, line); }
+    void note_retry(const error& e, std::chrono::milliseconds d) const {
+        log(log_level::info, "retrying in " + std::to_string(d.count()) + " ms after: " + e.message());
+    }
+    template <class Self>
+    static bool cancelled(Self& self) {
+        return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
+    }
+    auto executor() { return transport_.get_executor(); }
+
+private:
+    struct login_tag {};
+    struct login_wake_tag {};
+    struct send_tag {};
+    struct sleep_tag {};
+
+    bool needs_login() const { return !auth_.has_credentials(client_.context()) || now() >= renew_at_; }
+
+    void apply_login(const typename Auth::login_operation::response_type& r) {
+        auto lifetime = auth_.apply_login(client_.context(), r).value_or(opts_.assumed_credential_lifetime);
+        auto renew_in = lifetime > 2 * opts_.renew_margin ? lifetime - opts_.renew_margin : lifetime / 2;
+        renew_at_ = now() + std::max<std::chrono::seconds>(renew_in, std::chrono::seconds(0));
+        log(log_level::info, std::string(Auth::login_operation::name) + ": logged in");
+    }
+
+    template <class Op>
+    bool should_login_again(const error& e, bool& already) {
+        if constexpr (unauthenticated_operation<Op>) {
+            return false;
+        } else {
+            if (already || !auth_.is_rejection(e)) return false;
+            already = true;
+            log(log_level::info, std::string(Op::name) + ": credentials rejected, logging in again once");
+            invalidate_credentials();
+            return true;
+        }
+    }
+
+    timer_type& login_signal() {
+        if (!login_signal_) {
+            login_signal_ = std::make_unique<timer_type>(transport_.get_executor());
+            login_signal_->expires_at(timer_type::time_point::max());
+        }
+        return *login_signal_;
+    }
+
+    // One call: [wait for or perform login] -> send -> [rejected: login again once | transient: back off] -> done.
+    template <class Op>
+    struct call_op {
+        using response = result<typename Op::response_type>;
+        using login_response = result<typename Auth::login_operation::response_type>;
+        session* s;
+        Op op;
+        detail::retry_state retry;
+        detail::retry_state login_retry;
+        bool logged_in_again = false;
+        std::unique_ptr<timer_type> timer{};
+
+        template <class Self>
+        void operator()(Self& self) {
+            step(self);
+        }
+
+        template <class Self>
+        void step(Self& self) {
+            if constexpr (!unauthenticated_operation<Op>) {
+                if (s->needs_login()) {
+                    if (s->login_in_flight_) {  // share the login another call is performing
+                        s->login_signal().async_wait(boost::asio::prepend(std::move(self), login_wake_tag{}));
+                        return;
+                    }
+                    s->login_in_flight_ = true;
+                    s->client_.async_call(s->auth_.login_request(), boost::asio::prepend(std::move(self), login_tag{}));
+                    return;
+                }
+            }
+            const Op request = op;  // copied first: moving `self` below moves `op` too
+            s->client_.async_call(request, boost::asio::prepend(std::move(self), send_tag{}));
+        }
+
+        template <class Self>
+        void operator()(Self& self, login_tag, login_response r) {
+            s->login_in_flight_ = false;
+            if (r) s->apply_login(r.value());
+            s->last_login_error_ = r ? std::nullopt : std::optional<error>(r.error());
+            s->login_signal().cancel();  // wake every call waiting for this login
+            if (r) return step(self);
+            if (cancelled(self)) return self.complete(failure(with_operation<Op>(error(errc::cancelled))));
+            if (auto d = login_retry.next_delay(r.error(), true, s->now())) {
+                s->note_retry(r.error(), *d);
+                return sleep(self, *d);
+            }
+            self.complete(failure(with_operation<Op>(std::move(r).error())));
+        }
+
+        template <class Self>
+        void operator()(Self& self, login_wake_tag, boost::system::error_code) {
+            if (cancelled(self)) return self.complete(failure(with_operation<Op>(error(errc::cancelled))));
+            if (!s->needs_login()) return step(self);
+            if (s->last_login_error_ && !s->last_login_error_->is(errc::cancelled))
+                return self.complete(failure(with_operation<Op>(*s->last_login_error_)));
+            step(self);  // the login we waited for was cancelled: perform our own
+        }
+
+        template <class Self>
+        void operator()(Self& self, send_tag, response r) {
+            if (r || r.error().is(errc::cancelled)) return self.complete(std::move(r));
+            if (s->template should_login_again<Op>(r.error(), logged_in_again)) return step(self);
+            if (auto d = retry.next_delay(r.error(), Op::idempotent, s->now())) {
+                s->note_retry(r.error(), *d);
+                return sleep(self, *d);
+            }
+            self.complete(std::move(r));
+        }
+
+        template <class Self>
+        void sleep(Self& self, std::chrono::milliseconds d) {
+            timer = std::make_unique<timer_type>(s->transport_.get_executor(), d);
+            auto& t = *timer;
+            t.async_wait(boost::asio::prepend(std::move(self), sleep_tag{}));
+        }
+
+        template <class Self>
+        void operator()(Self& self, sleep_tag, boost::system::error_code ec) {
+            if (ec || cancelled(self)) return self.complete(failure(with_operation<Op>(error(errc::cancelled))));
+            step(self);
+        }
+    };
+
+    Transport transport_;
+    session_options opts_;
+    logging_transport<transport_type&> logged_;
+    client<logging_transport<transport_type&>&, context_type> client_;
+    Auth auth_;
+    std::uint64_t seed_;
+    clock_type::time_point renew_at_{};
+    bool login_in_flight_ = false;
+    std::optional<error> last_login_error_{};
+    std::unique_ptr<timer_type> login_signal_{};
+};
+
+}  // namespace serverops
+
+#endif
