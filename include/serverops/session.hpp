@@ -20,24 +20,42 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 namespace serverops {
 
-/// How a vendor logs in. `login_request()` builds the login operation; `apply_login` stores what it returned in the
-/// context and says how long it stays valid; `is_rejection` recognises "your credentials were refused" answers,
-/// which the API gives before executing anything, so the call can be sent again once after logging in.
+/// How a vendor authenticates. `has_credentials` says whether the context can authenticate a call, `forget` drops
+/// them, and `is_rejection` recognises "your credentials were refused" answers, which the API gives before executing
+/// anything, so the call can be sent again once after logging in. Static credentials (HTTP Basic) stop here.
 template <class A>
 concept authenticator = requires(A& a, const A& ca, typename A::context_type& ctx, const error& e) {
     typename A::context_type;
+    { ca.has_credentials(ctx) } -> std::same_as<bool>;
+    { ca.forget(ctx) } -> std::same_as<void>;
+    { ca.is_rejection(e) } -> std::same_as<bool>;
+};
+
+/// An authenticator that logs in: `login_request()` builds the login operation; `apply_login` stores what it
+/// returned in the context and says how long it stays valid (nullopt: unknown).
+template <class A>
+concept login_authenticator = authenticator<A> && requires(A& a, const A& ca, typename A::context_type& ctx) {
     typename A::login_operation;
     requires operation<typename A::login_operation>;
     { ca.login_request() } -> std::same_as<typename A::login_operation>;
     { a.apply_login(ctx, std::declval<const typename A::login_operation::response_type&>()) }
         -> std::same_as<std::optional<std::chrono::seconds>>;
-    { ca.has_credentials(ctx) } -> std::same_as<bool>;
-    { ca.forget(ctx) } -> std::same_as<void>;
-    { ca.is_rejection(e) } -> std::same_as<bool>;
 };
+
+namespace detail {
+template <class A, bool = login_authenticator<A>>
+struct login_result {
+    using type = result<std::monostate>;
+};
+template <class A>
+struct login_result<A, true> {
+    using type = result<typename A::login_operation::response_type>;
+};
+}  // namespace detail
 
 struct session_options {
     retry_policy retry{};  ///< idempotent calls only
@@ -57,6 +75,7 @@ class session {
 public:
     using transport_type = std::remove_reference_t<Transport>;
     using context_type = typename Auth::context_type;
+    static constexpr bool logs_in = login_authenticator<Auth>;
 
     session(Transport transport, Auth auth, context_type base = {}, session_options opts = {})
         : transport_(std::forward<Transport>(transport)),
@@ -79,7 +98,7 @@ public:
 
     /// Logs in now (calls do it lazily). A rejected login is final: never retried.
     result<void> login()
-        requires sync_transport<transport_type>
+        requires sync_transport<transport_type> && logs_in
     {
         detail::retry_state retry(opts_.retry, now(), ++seed_);
         for (;;) {
@@ -103,7 +122,7 @@ public:
         detail::retry_state retry(opts_.retry, now(), ++seed_);
         bool logged_in_again = false;
         for (;;) {
-            if constexpr (!unauthenticated_operation<Op>) {
+            if constexpr (!unauthenticated_operation<Op> && logs_in) {
                 if (needs_login()) {
                     if (auto l = login(); !l) return failure(with_operation<Op>(std::move(l).error()));
                 }
@@ -154,9 +173,13 @@ private:
     struct send_tag {};
     struct sleep_tag {};
 
-    bool needs_login() const { return !auth_.has_credentials(client_.context()) || now() >= renew_at_; }
+    bool needs_login() const {
+        if constexpr (logs_in) return !auth_.has_credentials(client_.context()) || now() >= renew_at_;
+        else return false;
+    }
 
-    void apply_login(const typename Auth::login_operation::response_type& r) {
+    template <class LoginResponse>
+    void apply_login(const LoginResponse& r) {
         auto lifetime = auth_.apply_login(client_.context(), r).value_or(opts_.assumed_credential_lifetime);
         auto renew_in = lifetime > 2 * opts_.renew_margin ? lifetime - opts_.renew_margin : lifetime / 2;
         renew_at_ = now() + std::max<std::chrono::seconds>(renew_in, std::chrono::seconds(0));
@@ -165,7 +188,7 @@ private:
 
     template <class Op>
     bool should_login_again(const error& e, bool& already) {
-        if constexpr (unauthenticated_operation<Op>) {
+        if constexpr (unauthenticated_operation<Op> || !logs_in) {
             return false;
         } else {
             if (already || !auth_.is_rejection(e)) return false;
@@ -188,7 +211,7 @@ private:
     template <class Op>
     struct call_op {
         using response = result<typename Op::response_type>;
-        using login_response = result<typename Auth::login_operation::response_type>;
+        using login_response = typename detail::login_result<Auth>::type;
         session* s;
         Op op;
         detail::retry_state retry;
@@ -203,7 +226,7 @@ private:
 
         template <class Self>
         void step(Self& self) {
-            if constexpr (!unauthenticated_operation<Op>) {
+            if constexpr (!unauthenticated_operation<Op> && logs_in) {
                 if (s->needs_login()) {
                     if (s->login_in_flight_) {  // share the login another call is performing
                         s->login_signal().async_wait(boost::asio::prepend(std::move(self), login_wake_tag{}));
@@ -221,7 +244,9 @@ private:
         template <class Self>
         void operator()(Self& self, login_tag, login_response r) {
             s->login_in_flight_ = false;
-            if (r) s->apply_login(r.value());
+            if constexpr (logs_in) {
+                if (r) s->apply_login(r.value());
+            }
             s->last_login_error_ = r ? std::nullopt : std::optional<error>(r.error());
             s->login_signal().cancel();  // wake every call waiting for this login
             if (r) return step(self);
