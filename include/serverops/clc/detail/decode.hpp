@@ -167,7 +167,7 @@ inline result<batch_response> decode_batch(const http_response& res, const std::
             continue;
         }
         auto job = decode_batch_entry(*it->second);
-        if (!job) job.error().http_status = res.status;
+        if (!job && !is_success(res.status)) job.error().http_status = res.status;  // a 400 carrying the array
         out.servers.push_back({id, std::move(job)});
     }
     return out;
