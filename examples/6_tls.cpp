@@ -15,24 +15,26 @@ int main() {
     if (!tls) return 3;
     serverops::testing::emulator_options options;
     options.tls = tls.value();
-    serverops::testing::emulator emulator(options);
-    if (!emulator.start()) return 3;
+    serverops::testing::emulator emulator(options);  // on 127.0.0.1, which the certificate names
+    options.address = "127.0.0.2";                   // a loopback address the certificate does not name
+    serverops::testing::emulator impostor(options);
+    if (!emulator.start() || !impostor.start()) return 3;
 
     serverops::transport_options transport;
     transport.tls.ca_pem = tls.value().certificate_chain_pem;  // trust exactly this CA
 
-    auto connect = [&](const std::string& host) {
-        const std::string url = "https://" + host + ":" + std::to_string(emulator.port()) + "/v2";
+    auto connect = [&](const std::string& host, unsigned short port) {
+        const std::string url = "https://" + host + ":" + std::to_string(port) + "/v2";
         return clc::session<serverops::beast_sync_transport>(
             serverops::beast_sync_transport(serverops::parse_endpoint(url).value(), transport), {"user", "password"},
             clc::context::from_base_url(url).value());
     };
 
-    auto good = connect("localhost");
+    auto good = connect("127.0.0.1", emulator.port());
     auto ok = good.call(clc::get_server{"WA1ALIASWB01"});
-    std::cout << "https://localhost: " << (ok ? "verified, " + ok.value().name : ok.error().message()) << '\n';
+    std::cout << "https://127.0.0.1: " << (ok ? "verified, " + ok.value().name : ok.error().message()) << '\n';
 
-    auto wrong = connect("127.0.0.2");  // a name the certificate does not carry
+    auto wrong = connect("127.0.0.2", impostor.port());
     auto refused = wrong.call(clc::get_server{"WA1ALIASWB01"});
     std::cout << "https://127.0.0.2: " << (refused ? "accepted?!" : refused.error().message()) << '\n';
 
