@@ -157,7 +157,16 @@ struct jwt_login {
     }
     result<jwt_token> decode(const http_response& res) const {
         auto r = detail::with_status(detail::decode_jwt(res), res);
-        if (!r) detail::scrub_form_secret(r.error(), password);
+        if (!r) {
+            // A4C 3.0 lets bad JWT credentials reach its catch-all handler: 500 with code 500. Naming it a rejected
+            // login (not a transient 5xx) keeps the session from sending a wrong password again.
+            auto& e = r.error();
+            const std::string_view said = e.vendor_message;
+            if (e.http_status == 500 && e.vendor_code == "500" &&
+                (said.starts_with("Incorrect password") || said.starts_with("Cannot find user")))
+                e.code = make_error_code(errc::authentication_failed);
+            detail::scrub_form_secret(e, password);
+        }
         return r;
     }
 };

@@ -1,0 +1,306 @@
+// serverops CLI: `serverops clc ...` — CenturyLink Cloud v2 batches, job status and one server, through
+// clc::session over the sync Beast transport. Waits are driven here with clc::job_waiter, so that the progress
+// display sees every poll.
+#ifndef SERVEROPS_CLI_CLC_COMMAND_HPP
+#define SERVEROPS_CLI_CLC_COMMAND_HPP
+
+#include "args.hpp"
+#include "clc_output.hpp"
+#include "common.hpp"
+#include "connection.hpp"
+#include "progress.hpp"
+#include "wait_options.hpp"
+
+#include <serverops/beast/sync_transport.hpp>
+#include <serverops/clc.hpp>
+#include <serverops/clc/session.hpp>
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace serverops_cli::clc_cli {
+
+namespace clc = serverops::clc;
+using session_type = clc::session<serverops::beast_sync_transport>;
+
+/// The batch commands: command word -> the API's operation name (as printed in JSON).
+struct batch_command {
+    std::string_view word;
+    std::string_view operation;
+};
+inline constexpr batch_command batch_commands[] = {
+    {"start-maintenance", "startMaintenance"}, {"stop-maintenance", "stopMaintenance"},
+    {"set-maintenance", "setMaintenance"},     {"shut-down", "shutDown"},
+    {"power-on", "powerOn"},                   {"power-off", "powerOff"},
+    {"pause", "pause"},                        {"reboot", "reboot"},
+    {"reset", "reset"},
+};
+
+inline const batch_command* find_batch(std::string_view word) {
+    for (auto& b : batch_commands)
+        if (b.word == word) return &b;
+    return nullptr;
+}
+
+inline bool is_command(std::string_view word) { return find_batch(word) || word == "status" || word == "server"; }
+
+// ---------------------------------------------------------------- waiting
+
+/// Polls until `waiter` is done, reporting to `progress` after every poll; `count` fills (done, states).
+template <class Count>
+void drive(session_type& s, clc::job_waiter& waiter, progress_display& progress, Count count) {
+    using clock = serverops::clock_type;
+    auto show = [&] {
+        std::map<std::string, std::size_t> states;
+        std::size_t done = count(states);
+        progress.update(done, states);
+    };
+    show();
+    for (;;) {
+        auto step = waiter.next(clock::now());
+        if (step.kind == clc::job_waiter::step::done) break;
+        if (step.kind == clc::job_waiter::step::poll) {
+            auto r = s.call(clc::get_status{step.status_id});
+            waiter.on_poll(step.status_id, r);
+            show();
+            continue;
+        }
+        const auto until = clock::now() + step.delay;
+        for (auto left = step.delay; left > clock::duration::zero(); left = until - clock::now()) {
+            std::this_thread::sleep_for(std::min<clock::duration>(left, std::chrono::milliseconds(200)));
+            progress.tick();
+        }
+    }
+    progress.finish();
+}
+
+/// The state word of one job while waiting: "succeeded", "executing", "notStarted", "poll error", "pending".
+inline std::string job_state_word(const clc::job_waiter& waiter, const std::string& id, bool& done) {
+    auto o = waiter.outcome(id);
+    done = o.state != clc::server_state::still_running;
+    if (o.state == clc::server_state::still_running || o.state == clc::server_state::failed)
+        return o.last_status ? std::string(clc::to_string(*o.last_status)) : std::string("pending");
+    return std::string(clc::to_string(o.state));
+}
+
+// ---------------------------------------------------------------- commands
+
+template <class Op>
+int run_batch(session_type& s, std::string_view operation, const Op& op, const wait_options& w, bool as_json) {
+    auto started = s.call(op);
+    if (!started) return fail(started.error());
+    const clc::batch_response& batch = started.value();
+
+    if (!w.wait) {
+        if (as_json) {
+            print_json(clc_out::batch_document(operation, batch.servers));
+        } else {
+            for (auto& srv : batch.servers) print_line(clc_out::line(srv));
+            std::fflush(stdout);
+        }
+        const auto not_queued = static_cast<std::size_t>(
+            std::count_if(batch.servers.begin(), batch.servers.end(), [](auto& x) { return !x.job; }));
+        if (not_queued == 0) return exit_ok;
+        report(std::string(operation) + ": " + std::to_string(not_queued) + " of " +
+               std::to_string(batch.servers.size()) + " servers were not queued");
+        return exit_partial;
+    }
+
+    clc::job_waiter waiter(batch.status_ids(), w.policy, serverops::clock_type::now());
+    {
+        progress_display progress(std::string(operation), "servers", batch.servers.size());
+        drive(s, waiter, progress, [&](std::map<std::string, std::size_t>& states) {
+            std::size_t done = 0;
+            for (auto& srv : batch.servers) {
+                bool finished = true;
+                std::string word = srv.job ? job_state_word(waiter, srv.job.value().status_id, finished)
+                                           : std::string("not queued");
+                done += finished ? 1 : 0;
+                ++states[word];
+            }
+            return done;
+        });
+    }
+    auto result = waiter.result_for(batch);
+    if (as_json) {
+        print_json(clc_out::batch_document(operation, result.servers));
+    } else {
+        for (auto& srv : result.servers) print_line(clc_out::line(srv));
+        std::fflush(stdout);
+    }
+    if (result.all_succeeded()) return exit_ok;
+    const auto failed = result.servers.size() - result.count(clc::server_state::succeeded);
+    report(std::string(operation) + ": " + std::to_string(failed) + " of " + std::to_string(result.servers.size()) +
+           " servers did not succeed" + (result.deadline_reached ? " (the wait timed out)" : ""));
+    return exit_partial;
+}
+
+inline int run_status(session_type& s, const std::vector<std::string>& ids, const wait_options& w, bool as_json) {
+    // Log in first, so that bad credentials or an unreachable API end the command before any result (exit 3).
+    if (auto in = s.login(); !in) return fail(in.error());
+
+    std::vector<clc_out::job_report> reports;
+    bool all_good = true;
+    if (!w.wait) {
+        for (auto& id : ids) {
+            auto r = s.call(clc::get_status{id});
+            clc_out::job_report rep{id, std::nullopt, std::nullopt};
+            if (r) {
+                rep.status = r.value().status;
+                if (r.value().status == clc::job_status::failed || r.value().status == clc::job_status::unknown) {
+                    serverops::error e(serverops::errc::job_failed,
+                                       "job " + id + " ended " + std::string(clc::to_string(r.value().status)));
+                    e.operation = "clc.getStatus";
+                    rep.problem = std::move(e);
+                }
+            } else {
+                rep.problem = r.error();
+            }
+            all_good = all_good && !rep.problem;
+            reports.push_back(std::move(rep));
+        }
+    } else {
+        clc::job_waiter waiter(ids, w.policy, serverops::clock_type::now());
+        {
+            progress_display progress("getStatus", "jobs", ids.size());
+            drive(s, waiter, progress, [&](std::map<std::string, std::size_t>& states) {
+                std::size_t done = 0;
+                for (auto& id : ids) {
+                    bool finished = true;
+                    ++states[job_state_word(waiter, id, finished)];
+                    done += finished ? 1 : 0;
+                }
+                return done;
+            });
+        }
+        for (auto& id : ids) {  // in the order given, duplicates included
+            auto o = waiter.outcome(id);
+            clc_out::job_report rep{id, o.last_status, std::nullopt};
+            if (o.state != clc::server_state::succeeded) {
+                rep.problem = o.problem ? *o.problem : serverops::error(serverops::errc::job_failed);
+                all_good = false;
+            }
+            reports.push_back(std::move(rep));
+        }
+    }
+    if (as_json) {
+        print_json(clc_out::batch_document("getStatus", reports));
+    } else {
+        for (auto& r : reports) print_line(clc_out::line(r));
+        std::fflush(stdout);
+    }
+    if (all_good) return exit_ok;
+    const auto bad = static_cast<std::size_t>(
+        std::count_if(reports.begin(), reports.end(), [](auto& r) { return r.problem.has_value(); }));
+    report("getStatus: " + std::to_string(bad) + " of " + std::to_string(reports.size()) +
+           (w.wait ? " jobs did not succeed" : " jobs failed or could not be read"));
+    return exit_partial;
+}
+
+inline int run_server(session_type& s, const std::string& id, bool as_json) {
+    auto r = s.call(clc::get_server{id});
+    if (!r) return fail(r.error());
+    if (as_json) {
+        print_json(clc_out::to_json(r.value()));
+    } else {
+        print_line(clc_out::line(r.value()));
+        std::fflush(stdout);
+    }
+    return exit_ok;
+}
+
+/// "ID=on" / "ID=off", strictly.
+inline std::optional<clc::set_maintenance::entry> parse_setting(std::string_view arg) {
+    auto eq = arg.rfind('=');
+    if (eq == std::string_view::npos || eq == 0) return std::nullopt;
+    auto value = arg.substr(eq + 1);
+    if (value != "on" && value != "off") return std::nullopt;
+    return clc::set_maintenance::entry{std::string(arg.substr(0, eq)), value == "on"};
+}
+
+// ---------------------------------------------------------------- entry
+
+/// `serverops clc COMMAND ...`: cl.words[0] == "clc".
+inline int run(const command_line& cl) {
+    if (cl.words.size() < 2) return usage_error("clc: missing command", "serverops clc --help");
+    const std::string& command = cl.words[1];
+    const std::vector<std::string> operands(cl.words.begin() + 2, cl.words.end());
+    const std::string help = "serverops clc " + command + " --help";
+    const batch_command* batch = find_batch(command);
+    if (!batch && command != "status" && command != "server")
+        return usage_error("clc: unknown command '" + command + "'", "serverops clc --help");
+
+    // Options this command accepts.
+    std::optional<std::string> unexpected;
+    if (command == "server")
+        unexpected =
+            cl.unexpected_option({"--json", "--base-url", "--alias", "--ca-file", "--insecure-skip-tls-verify"});
+    else
+        unexpected = cl.unexpected_option({"--json", "--base-url", "--alias", "--ca-file", "--insecure-skip-tls-verify",
+                                           "--wait", "--timeout", "--poll-interval"});
+    if (unexpected) return usage_error("clc " + command + ": option " + *unexpected + " does not apply here", help);
+
+    wait_options w;
+    if (auto e = read_wait_options(cl, w); !e.empty()) return usage_error("clc " + command + ": " + e, help);
+
+    // Operands.
+    if (operands.empty())
+        return usage_error("clc " + command + ": " +
+                               (command == "status" ? "give one or more job ids"
+                                : command == "server" ? "give a server id"
+                                : command == "set-maintenance" ? "give one or more ID=on|off"
+                                                               : "give one or more server ids"),
+                           help);
+    if (command == "server" && operands.size() != 1)
+        return usage_error("clc server: give exactly one server id", help);
+    for (auto& o : operands)
+        if (o.empty()) return usage_error("clc " + command + ": an empty id was given", help);
+    std::vector<clc::set_maintenance::entry> settings;
+    if (command == "set-maintenance") {
+        for (auto& o : operands) {
+            auto s = parse_setting(o);
+            if (!s) return usage_error("clc set-maintenance: '" + printable(o, 80) + "' is not ID=on or ID=off", help);
+            settings.push_back(std::move(*s));
+        }
+    }
+
+    // Configuration from the environment.
+    auto user = env("CLC_USERNAME");
+    auto password = env("CLC_PASSWORD");
+    if (!user || !password)
+        return usage_error("clc: CLC_USERNAME and CLC_PASSWORD must be set in the environment (credentials are "
+                           "never taken from arguments)",
+                           "serverops clc --help");
+    auto conn = make_connection(cl, "CLC_BASE_URL", clc::default_base_url);
+    if (!conn.error.empty()) return usage_error("clc: " + conn.error, "serverops clc --help");
+    auto ctx = clc::context::from_base_url(conn.base_url);
+    if (!ctx) return usage_error("clc: invalid base URL: " + ctx.error().detail, "serverops clc --help");
+    clc::session_options opts;
+    if (auto alias = cl.value("--alias")) opts.account_alias = *alias;
+    else if (auto a = env("CLC_ALIAS")) opts.account_alias = *a;
+
+    session_type s(serverops::beast_sync_transport(conn.endpoint, conn.transport), {*user, *password},
+                   std::move(ctx).value(), std::move(opts));
+    const bool as_json = cl.has("--json");
+
+    if (command == "server") return run_server(s, operands.front(), as_json);
+    if (command == "status") return run_status(s, operands, w, as_json);
+    const auto op_name = batch->operation;
+    if (command == "set-maintenance") return run_batch(s, op_name, clc::set_maintenance{settings}, w, as_json);
+    if (command == "start-maintenance") return run_batch(s, op_name, clc::start_maintenance{operands}, w, as_json);
+    if (command == "stop-maintenance") return run_batch(s, op_name, clc::stop_maintenance{operands}, w, as_json);
+    if (command == "shut-down") return run_batch(s, op_name, clc::shut_down{operands}, w, as_json);
+    if (command == "power-on") return run_batch(s, op_name, clc::power_on{operands}, w, as_json);
+    if (command == "power-off") return run_batch(s, op_name, clc::power_off{operands}, w, as_json);
+    if (command == "pause") return run_batch(s, op_name, clc::pause{operands}, w, as_json);
+    if (command == "reboot") return run_batch(s, op_name, clc::reboot{operands}, w, as_json);
+    return run_batch(s, op_name, clc::reset{operands}, w, as_json);
+}
+
+}  // namespace serverops_cli::clc_cli
+
+#endif

@@ -1,0 +1,106 @@
+// serverops CLI: `serverops emulator [--port N] [--tls]` — the embedded emulator of CLC, A4C and UCS
+// (testing::full_emulator) in the foreground on 127.0.0.1 until SIGINT/SIGTERM. With --tls a fresh self-signed
+// certificate is made and its PEM written to a file (removed on exit) for the clients' --ca-file.
+#ifndef SERVEROPS_CLI_EMULATOR_COMMAND_HPP
+#define SERVEROPS_CLI_EMULATOR_COMMAND_HPP
+
+#include "args.hpp"
+#include "common.hpp"
+#include "output.hpp"
+
+#include <serverops/testing/full_emulator.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+namespace serverops_cli::emulator_cli {
+
+namespace testing = serverops::testing;
+
+/// Writes `pem` to a new file in $TMPDIR (or /tmp); returns its path, empty on failure.
+inline std::string write_ca_file(const std::string& pem) {
+    std::string dir = env("TMPDIR").value_or("/tmp");
+    std::string path = dir + "/serverops-emulator-ca-XXXXXX.pem";
+    int fd = ::mkstemps(path.data(), 4);
+    if (fd < 0) return {};
+    std::size_t written = 0;
+    while (written < pem.size()) {
+        auto n = ::write(fd, pem.data() + written, pem.size() - written);
+        if (n <= 0) break;
+        written += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    if (written != pem.size()) {
+        ::unlink(path.c_str());
+        return {};
+    }
+    return path;
+}
+
+inline int run(const command_line& cl) {
+    const std::string help = "serverops emulator --help";
+    if (cl.words.size() > 1)
+        return usage_error("emulator: unexpected argument '" + printable(cl.words[1], 80) + "'", help);
+    if (auto unexpected = cl.unexpected_option({"--port", "--tls"}))
+        return usage_error("emulator: option " + *unexpected + " does not apply here", help);
+    testing::full_emulator::options opts;  // 127.0.0.1, CLC + A4C + UCS with their demo users
+    if (auto p = cl.value("--port")) {
+        auto v = parse_integer(*p, 0, 65535);
+        if (!v) return usage_error("emulator: --port needs a number from 0 to 65535", help);
+        opts.port = static_cast<unsigned short>(*v);
+    }
+    std::string ca_path;
+    if (cl.has("--tls")) {
+        auto tls = testing::make_self_signed_tls("localhost");
+        if (!tls) return fail(tls.error());
+        ca_path = write_ca_file(tls.value().certificate_chain_pem);
+        if (ca_path.empty()) {
+            report("emulator: cannot write the CA certificate file");
+            return exit_fatal;
+        }
+        opts.tls = std::move(tls).value();
+    }
+
+    // Signals first, so that a SIGTERM arriving right after the URLs are printed is handled.
+    boost::asio::io_context signals_ctx;
+    boost::asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
+
+    testing::full_emulator emu(opts);
+    if (auto started = emu.start(); !started) {
+        if (!ca_path.empty()) ::unlink(ca_path.c_str());
+        report("emulator: cannot start: " + started.error().message());
+        return exit_fatal;
+    }
+    const auto& clc = emu.clc().options();
+    print_line("serverops emulator listening on " + emu.base_url());
+    print_line("CLC:  export CLC_BASE_URL=" + emu.clc_base_url() + " CLC_USERNAME=" + clc.username +
+               " CLC_PASSWORD=" + clc.password + "   (account alias " + clc.account_alias + ")");
+    std::string servers = "      servers:";
+    for (auto& s : clc.servers) servers += " " + s.id;
+    print_line(servers);
+    print_line("A4C:  export A4C_BASE_URL=" + emu.a4c_base_url() +
+               " A4C_USERNAME=admin A4C_PASSWORD=admin   (user frodo/frodo has no ADMIN role)");
+    print_line("UCS:  export UCS_BASE_URL=" + emu.ucs_base_url() + "   (no authentication; mode " +
+               std::string(testing::to_string(emu.ucs().mode())) + ")");
+    if (!ca_path.empty()) print_line("CA:   --ca-file " + ca_path);
+    print_line("Press Ctrl+C to stop.");
+    std::fflush(stdout);
+
+    signals.async_wait([&](const boost::system::error_code&, int) { emu.stop(); });
+    signals_ctx.run();
+    if (!ca_path.empty()) ::unlink(ca_path.c_str());
+    print_line("stopped");
+    std::fflush(stdout);
+    return exit_ok;
+}
+
+}  // namespace serverops_cli::emulator_cli
+
+#endif

@@ -1,0 +1,201 @@
+// serverops CLI: --help texts, one per level (tool, system, command).
+#ifndef SERVEROPS_CLI_HELP_HPP
+#define SERVEROPS_CLI_HELP_HPP
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace serverops_cli::help {
+
+inline constexpr std::string_view exit_codes =
+    "Exit codes:\n"
+    "  0  everything succeeded\n"
+    "  1  some servers or the operation failed (the API answered; per-server errors are in the output)\n"
+    "  2  usage error: bad arguments or configuration; nothing was sent\n"
+    "  3  authentication, transport, TLS or server error before any result\n";
+
+inline constexpr std::string_view top =
+    "Usage: serverops SYSTEM [OPTIONS] COMMAND ...\n"
+    "\n"
+    "Puts servers in and out of maintenance mode and drives their power state through the REST APIs of\n"
+    "CenturyLink Cloud v2, Alien4Cloud 3.0 and Genesys UCS 8.5.\n"
+    "\n"
+    "Systems:\n"
+    "  clc          CenturyLink Cloud v2: maintenance and power batches, job status, one server\n"
+    "  alien4cloud  Alien4Cloud 3.0 maintenance mode (alias: a4c)\n"
+    "  ucs          Genesys UCS 8.5 server mode\n"
+    "  emulator     run the embedded emulator of all three systems on 127.0.0.1\n"
+    "\n"
+    "Credentials are read from the environment only, never from arguments:\n"
+    "  CLC_USERNAME, CLC_PASSWORD, CLC_ALIAS, CLC_BASE_URL (default https://api.ctl.io/v2)\n"
+    "  A4C_USERNAME, A4C_PASSWORD, A4C_BASE_URL\n"
+    "  UCS_USERNAME, UCS_PASSWORD (HTTP Basic, only when set), UCS_BASE_URL\n"
+    "\n"
+    "Common options (any position after the system):\n"
+    "  --base-url URL              API base URL (overrides the environment)\n"
+    "  --ca-file FILE              trust the CA certificates in FILE (PEM) instead of the system store\n"
+    "  --insecure-skip-tls-verify  do not verify the server's certificate or host name (warns on stderr)\n"
+    "  --json                      print one JSON document on stdout\n"
+    "  --help, -h                  show help for the current level\n"
+    "\n"
+    "Run 'serverops SYSTEM --help' or 'serverops SYSTEM COMMAND --help' for more.\n"
+    "\n";
+
+inline constexpr std::string_view clc =
+    "Usage: serverops clc [--base-url URL] [--alias ALIAS] COMMAND ...\n"
+    "\n"
+    "Batch commands (one job per batch; results in the order the servers were given):\n"
+    "  start-maintenance ID...     stop-maintenance ID...     set-maintenance ID=on|off ...\n"
+    "  shut-down ID...   power-on ID...   power-off ID...   pause ID...   reboot ID...   reset ID...\n"
+    "    [--wait] [--timeout SECONDS] [--poll-interval SECONDS]\n"
+    "Other commands:\n"
+    "  status JOB-ID... [--wait] [--timeout SECONDS] [--poll-interval SECONDS]\n"
+    "  server ID\n"
+    "\n"
+    "Options:\n"
+    "  --base-url URL              default: $CLC_BASE_URL, else https://api.ctl.io/v2\n"
+    "  --alias ALIAS               account alias (default: $CLC_ALIAS, else the login's)\n"
+    "  --wait                      wait for the jobs; progress on stderr (redrawn on a terminal)\n"
+    "  --timeout SECONDS           give up waiting after this long (default 900)\n"
+    "  --poll-interval SECONDS     time between status polls (default 2)\n"
+    "  --ca-file FILE              trust the CA certificates in FILE (PEM) instead of the system store\n"
+    "  --insecure-skip-tls-verify  do not verify the server's certificate or host name (warns on stderr)\n"
+    "  --json                      print one JSON document on stdout\n"
+    "\n"
+    "Environment: CLC_USERNAME and CLC_PASSWORD (required), CLC_ALIAS, CLC_BASE_URL.\n"
+    "\n"
+    "JSON of a batch: {\"operation\":\"startMaintenance\",\"results\":[{\"server\":\"WA1ALIASWB01\",\"queued\":true,\n"
+    "  \"job\":\"wa1-12345\",\"status\":\"succeeded\"},\n"
+    "  {\"server\":\"WA1ALIASWB02\",\"queued\":false,\"error\":\"...\"}]}\n"
+    "  (\"status\" when waited on, \"error\" when that server failed)\n"
+    "\n";
+
+inline std::string clc_batch(std::string_view word, std::string_view operation) {
+    std::string operand = word == "set-maintenance" ? "ID=on|off ..." : "ID...";
+    std::string out = "Usage: serverops clc " + std::string(word) + " " + operand +
+                      " [--wait] [--timeout SECONDS] [--poll-interval SECONDS]\n\n";
+    if (word == "set-maintenance")
+        out += "Turns maintenance mode on (ID=on) or off (ID=off) per server, in one batch (setMaintenance).\n";
+    else
+        out += "Queues " + std::string(operation) + " for the servers, in one batch.\n";
+    out +=
+        "Without --wait, prints whether each server was queued and its job id (see 'serverops clc status').\n"
+        "With --wait, polls the job until it ends or the timeout passes; prints each server's final state.\n"
+        "\n"
+        "Options:\n"
+        "  --wait                      wait for the job; progress on stderr (redrawn on a terminal)\n"
+        "  --timeout SECONDS           give up waiting after this long (default 900)\n"
+        "  --poll-interval SECONDS     time between status polls (default 2)\n"
+        "  --base-url URL, --alias ALIAS, --ca-file FILE, --insecure-skip-tls-verify: see 'serverops clc --help'\n"
+        "  --json                      one document: {\"operation\":...,\"results\":[{\"server\",\"queued\",\"job\",\n"
+        "                              \"status\",\"error\"}]}, results in the order the servers were given\n"
+        "\n"
+        "Exit: 0 all queued (all succeeded with --wait); 1 some servers were not queued or did not succeed;\n"
+        "2 usage error; 3 authentication, transport or server error before any result.\n";
+    return out;
+}
+
+inline constexpr std::string_view clc_status =
+    "Usage: serverops clc status JOB-ID... [--wait] [--timeout SECONDS] [--poll-interval SECONDS]\n"
+    "\n"
+    "Reads the status of queued jobs once (notStarted, executing, succeeded, failed, resumed, unknown), or with\n"
+    "--wait polls until each has ended or the timeout passes.\n"
+    "JSON: {\"operation\":\"getStatus\",\"results\":[{\"job\":\"wa1-12345\",\"status\":\"succeeded\"},\n"
+    "       {\"job\":..,\"error\":..}]}\n"
+    "\n"
+    "Exit: 0 every job read (and succeeded, with --wait) and none failed; 1 some job failed, is unknown or could\n"
+    "not be read; 2 usage error; 3 authentication or transport error before any result.\n";
+
+inline constexpr std::string_view clc_server =
+    "Usage: serverops clc server ID\n"
+    "\n"
+    "Shows one server: status, power state, maintenance mode, size. With --json, the decoded server object\n"
+    "(id, name, status, powerState, inMaintenanceMode, cpu, memoryMB, storageGB, snapshots, links, ...).\n"
+    "\n"
+    "Exit: 0 found; 1 the API refused (e.g. no such server, HTTP 404); 2 usage error; 3 authentication,\n"
+    "transport or server error.\n";
+
+inline constexpr std::string_view a4c =
+    "Usage: serverops alien4cloud [--base-url URL] maintenance status|enable|disable|update\n"
+    "                             [--message M] [--progress P]\n"
+    "\n"
+    "Alien4Cloud 3.0 maintenance mode (needs the ADMIN role to change it). 'a4c' is an alias of 'alien4cloud'.\n"
+    "  maintenance status          show whether maintenance is on, its progress and log\n"
+    "  maintenance enable          turn maintenance on\n"
+    "  maintenance update          add --message M to the log and/or set --progress P (0 to 100)\n"
+    "  maintenance disable         turn maintenance off\n"
+    "\n"
+    "Options: --base-url URL (default: $A4C_BASE_URL), --ca-file FILE, --insecure-skip-tls-verify, --json\n"
+    "Environment: A4C_USERNAME and A4C_PASSWORD (required; form login), A4C_BASE_URL.\n"
+    "\n"
+    "Exit: 0 done; 1 the API refused (already on, not on); 2 usage error; 3 authentication, rights, transport\n"
+    "or server error.\n";
+
+inline constexpr std::string_view a4c_maintenance_status =
+    "Usage: serverops alien4cloud maintenance status\n"
+    "\n"
+    "Shows whether maintenance mode is on and, when it is, who triggered it, its progress and its log.\n"
+    "JSON: {\"enabled\":true,\"id\":..,\"user\":..,\"userTriggered\":..,\"progressPercent\":..,\"started\":..,\n"
+    "       \"log\":[{\"date\":\"2024-05-01T12:00:00Z\",\"user\":..,\"message\":..}]}\n"
+    "      ({\"enabled\":false} when off)\n";
+
+inline constexpr std::string_view a4c_maintenance_enable =
+    "Usage: serverops alien4cloud maintenance enable\n"
+    "\n"
+    "Turns maintenance mode on (every other REST call then answers 503). Already on: exit 1.\n"
+    "JSON: {\"operation\":\"enableMaintenance\",\"succeeded\":true}\n";
+
+inline constexpr std::string_view a4c_maintenance_disable =
+    "Usage: serverops alien4cloud maintenance disable\n"
+    "\n"
+    "Turns a user-triggered maintenance mode off. Not on: exit 1.\n"
+    "JSON: {\"operation\":\"disableMaintenance\",\"succeeded\":true}\n";
+
+inline constexpr std::string_view a4c_maintenance_update =
+    "Usage: serverops alien4cloud maintenance update [--message M] [--progress P]\n"
+    "\n"
+    "Appends M to the maintenance log and/or sets the progress to P percent (an integer 0 to 100); at least one\n"
+    "of the two is required. Maintenance not on: exit 1.\n"
+    "JSON: {\"operation\":\"updateMaintenance\",\"succeeded\":true}\n";
+
+inline constexpr std::string_view ucs =
+    "Usage: serverops ucs [--base-url URL] mode get|set maintenance|production [--wait] [--timeout SECONDS]\n"
+    "\n"
+    "Genesys UCS 8.5 (Context Services) server mode.\n"
+    "  mode get                    show the server's mode and status\n"
+    "  mode set MODE               switch to maintenance or production mode\n"
+    "    --wait                    then poll the status until the server reports MODE\n"
+    "    --timeout SECONDS         give up waiting after this long (default 900)\n"
+    "    --poll-interval SECONDS   time between status polls (default 2)\n"
+    "\n"
+    "Options: --base-url URL (default: $UCS_BASE_URL), --ca-file FILE, --insecure-skip-tls-verify, --json\n"
+    "Environment: UCS_BASE_URL; UCS_USERNAME and UCS_PASSWORD for HTTP Basic (sent only when set).\n"
+    "\n"
+    "Exit: 0 done; 1 the API refused or the wait timed out; 2 usage error; 3 authentication, transport or\n"
+    "server error (503 while the server switches modes included).\n";
+
+inline constexpr std::string_view ucs_mode_get =
+    "Usage: serverops ucs mode get\n"
+    "\n"
+    "Shows the server's mode (maintenance or production) and what its status page reports.\n"
+    "JSON: {\"mode\":\"production\",\"version\":..,\"system_time\":..,\"started\":..,\"max_memory\":.., ...}\n";
+
+inline constexpr std::string_view ucs_mode_set =
+    "Usage: serverops ucs mode set maintenance|production [--wait] [--timeout SECONDS] [--poll-interval SECONDS]\n"
+    "\n"
+    "Asks the server to switch modes. With --wait, polls its status until it reports the mode (progress on\n"
+    "stderr). JSON: {\"mode\":\"maintenance\",\"location\":\"/server/status\"}, plus \"status\":{...} with --wait.\n";
+
+inline constexpr std::string_view emulator =
+    "Usage: serverops emulator [--port N] [--tls]\n"
+    "\n"
+    "Runs the embedded emulator of CLC v2, Alien4Cloud 3.0 and UCS 8.5 on 127.0.0.1 in the foreground, prints\n"
+    "each base URL and the demo credentials, and stops on Ctrl+C (SIGINT) or SIGTERM.\n"
+    "  --port N    listen on port N (default: any free port)\n"
+    "  --tls       serve HTTPS with a fresh self-signed certificate (valid for localhost and 127.0.0.1); its\n"
+    "              CA PEM is written to a file whose path is printed: pass it to the clients with --ca-file\n";
+
+}  // namespace serverops_cli::help
+
+#endif

@@ -1,0 +1,60 @@
+// An emulator of all three vendor APIs on one loopback port: CenturyLink Cloud v2 (built in), Alien4Cloud 3.0 and
+// Genesys UCS 8.5.
+//
+//     serverops::testing::full_emulator emu;            // 127.0.0.1, ephemeral port
+//     if (!emu.start()) ...;
+//     emu.clc_base_url();   // "http://127.0.0.1:PORT/v2"
+//     emu.a4c_base_url();   // "http://127.0.0.1:PORT"      (/login, /logout, /rest/...)
+//     emu.ucs_base_url();   // "http://127.0.0.1:PORT"      (/server/mode, /server/status); with
+//                           //   options.ucs.prefix = "/genesys/1/cs": "http://127.0.0.1:PORT/genesys/1/cs"
+//     emu.a4c().add_user("sam", "sam", false);
+//     emu.ucs().set_switch_delay(std::chrono::seconds(1));
+//
+// The paths do not overlap: CLC owns /v2/..., A4C /login, /logout and /rest/..., UCS /server/... (or everything under
+// its prefix). Everything else of `emulator` (faults, request counts, the clock, TLS) applies to all three.
+#ifndef SERVEROPS_TESTING_FULL_EMULATOR_HPP
+#define SERVEROPS_TESTING_FULL_EMULATOR_HPP
+
+#include <serverops/testing/emulator.hpp>
+#include <serverops/testing/emulator/a4c_module.hpp>
+#include <serverops/testing/emulator/ucs_module.hpp>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace serverops::testing {
+
+struct full_emulator_options : emulator_options {
+    a4c_options a4c;  ///< `scheme` follows `tls` unless set to something else than "http"
+    ucs_options ucs;
+};
+
+class full_emulator : public emulator {
+public:
+    using options = full_emulator_options;
+
+    explicit full_emulator(options opts = {}) : emulator(opts) {
+        if (opts.tls && opts.a4c.scheme == "http") opts.a4c.scheme = "https";
+        a4c_ = std::make_shared<a4c_module>(clock(), std::move(opts.a4c));
+        ucs_ = std::make_shared<ucs_module>(clock(), std::move(opts.ucs));
+        (void)add_module(a4c_);  // cannot fail: not started yet, modules not null
+        (void)add_module(ucs_);
+    }
+
+    a4c_module& a4c() noexcept { return *a4c_; }
+    ucs_module& ucs() noexcept { return *ucs_; }
+
+    /// The Alien4Cloud server root, e.g. "http://127.0.0.1:PORT" (plus `a4c_options::root` when set).
+    std::string a4c_base_url() const { return base_url(a4c_->options().root); }
+    /// The UCS service root, e.g. "http://127.0.0.1:PORT" or "http://127.0.0.1:PORT/genesys/1/cs".
+    std::string ucs_base_url() const { return base_url(ucs_->prefix()); }
+
+private:
+    std::shared_ptr<a4c_module> a4c_;
+    std::shared_ptr<ucs_module> ucs_;
+};
+
+}  // namespace serverops::testing
+
+#endif

@@ -1,0 +1,928 @@
+// The `serverops` command-line tool, run as a child process against the in-process emulator of the three APIs:
+// stdout (human lines and JSON), stderr and exit codes. Credentials travel in the child's environment only; every
+// child is killed after a deadline, and all traffic goes to 127.0.0.1.
+#include <serverops/testing/full_emulator.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <gtest/gtest.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#ifndef SERVEROPS_CLI_PATH
+#error "SERVEROPS_CLI_PATH must name the serverops binary"
+#endif
+
+namespace {
+
+namespace json = boost::json;
+namespace testing_ns = serverops::testing;
+using namespace std::chrono_literals;
+using env_map = std::map<std::string, std::string>;
+
+constexpr auto default_limit = 20s;  // no child may run longer than this
+
+// ------------------------------------------------------------------------------------------------ child processes
+
+struct run_result {
+    int exit_code = -1;  ///< 128 + signal when killed
+    bool timed_out = false;
+    std::string out;
+    std::string err;
+
+    json::value doc() const {
+        boost::system::error_code ec;
+        auto v = json::parse(out, ec);
+        return ec ? json::value() : v;
+    }
+    std::vector<std::string> out_lines() const { return lines(out); }
+    std::vector<std::string> err_lines() const { return lines(err); }
+    static std::vector<std::string> lines(const std::string& text) {
+        std::vector<std::string> v;
+        std::size_t start = 0;
+        while (start < text.size()) {
+            auto nl = text.find('\n', start);
+            if (nl == std::string::npos) nl = text.size();
+            v.push_back(text.substr(start, nl - start));
+            start = nl + 1;
+        }
+        return v;
+    }
+};
+
+std::ostream& operator<<(std::ostream& os, const run_result& r) {
+    return os << "exit " << r.exit_code << (r.timed_out ? " (timed out)" : "") << "\n--- stdout\n"
+              << r.out << "--- stderr\n"
+              << r.err;
+}
+
+/// One child running `serverops ARGS` with exactly `env` (plus the sanitizers' settings), stdin from /dev/null.
+/// With `stderr_on_terminal`, its stderr is a pseudo-terminal (read through the master side).
+class child {
+public:
+    child(const std::vector<std::string>& args, const env_map& env, bool stderr_on_terminal = false) {
+        int out_pipe[2], err_pipe[2] = {-1, -1};
+        int pty_slave = -1;
+        if (::pipe2(out_pipe, O_CLOEXEC) != 0) return;
+        if (stderr_on_terminal) {
+            if (::openpty(&err_pipe[0], &pty_slave, nullptr, nullptr, nullptr) != 0) return;
+            ::fcntl(err_pipe[0], F_SETFD, FD_CLOEXEC);
+            ::fcntl(pty_slave, F_SETFD, FD_CLOEXEC);
+            err_pipe[1] = pty_slave;
+        } else if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+            return;
+        }
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+        posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+
+        std::vector<std::string> argv_s{SERVEROPS_CLI_PATH};
+        argv_s.insert(argv_s.end(), args.begin(), args.end());
+        std::vector<char*> argv;
+        for (auto& a : argv_s) argv.push_back(a.data());
+        argv.push_back(nullptr);
+
+        env_map full = env;
+        for (auto name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TMPDIR"})
+            if (const char* v = std::getenv(name); v && !full.count(name)) full[name] = v;
+        std::vector<std::string> env_s;
+        for (auto& [k, v] : full) env_s.push_back(k + "=" + v);
+        std::vector<char*> envp;
+        for (auto& e : env_s) envp.push_back(e.data());
+        envp.push_back(nullptr);
+
+        if (::posix_spawn(&pid_, SERVEROPS_CLI_PATH, &actions, nullptr, argv.data(), envp.data()) != 0) pid_ = -1;
+        posix_spawn_file_actions_destroy(&actions);
+        ::close(out_pipe[1]);
+        ::close(err_pipe[1]);
+        out_fd_ = out_pipe[0];
+        err_fd_ = err_pipe[0];
+    }
+    child(const child&) = delete;
+    child& operator=(const child&) = delete;
+    ~child() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+        if (out_fd_ >= 0) ::close(out_fd_);
+        if (err_fd_ >= 0) ::close(err_fd_);
+    }
+
+    bool started() const { return pid_ > 0; }
+    void signal(int sig) {
+        if (pid_ > 0) ::kill(pid_, sig);
+    }
+    const std::string& out() const { return result_.out; }
+
+    /// Reads until `done(stdout so far)` holds, both streams end, or `limit` passes.
+    bool read_until(const std::function<bool(const std::string&)>& done, std::chrono::milliseconds limit) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (!done(result_.out)) {
+            if (out_fd_ < 0 && err_fd_ < 0) return false;
+            if (!pump(deadline)) return false;
+        }
+        return true;
+    }
+
+    /// Reads both streams to their end and reaps the child; kills it when `limit` passes first.
+    run_result finish(std::chrono::milliseconds limit = default_limit) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (out_fd_ >= 0 || err_fd_ >= 0) {
+            if (!pump(deadline)) {
+                result_.timed_out = true;
+                ::kill(pid_, SIGKILL);
+                break;
+            }
+        }
+        int status = 0;
+        if (pid_ > 0 && ::waitpid(pid_, &status, 0) == pid_) {
+            if (WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
+            else if (WIFSIGNALED(status)) result_.exit_code = 128 + WTERMSIG(status);
+        }
+        pid_ = -1;
+        return result_;
+    }
+
+private:
+    /// One poll round; false once the deadline has passed.
+    bool pump(std::chrono::steady_clock::time_point deadline) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left <= 0ms) return false;
+        pollfd fds[2];
+        int n = 0;
+        if (out_fd_ >= 0) fds[n++] = {out_fd_, POLLIN, 0};
+        if (err_fd_ >= 0) fds[n++] = {err_fd_, POLLIN, 0};
+        const int ready = ::poll(fds, static_cast<nfds_t>(n), static_cast<int>(std::min<long long>(left.count(), 100)));
+        if (ready <= 0) return true;
+        for (int i = 0; i < n; ++i) {
+            if (!fds[i].revents) continue;
+            int& fd = fds[i].fd == out_fd_ ? out_fd_ : err_fd_;
+            std::string& sink = fds[i].fd == out_fd_ ? result_.out : result_.err;
+            char buf[4096];
+            const auto got = ::read(fd, buf, sizeof buf);
+            if (got > 0) {
+                sink.append(buf, static_cast<std::size_t>(got));
+            } else {  // end of stream (a pty master reports EIO once the child is gone)
+                ::close(fd);
+                fd = -1;
+            }
+        }
+        return true;
+    }
+
+    pid_t pid_ = -1;
+    int out_fd_ = -1;
+    int err_fd_ = -1;
+    run_result result_;
+};
+
+run_result run_cli(const std::vector<std::string>& args, const env_map& env = {}, bool stderr_on_terminal = false) {
+    child c(args, env, stderr_on_terminal);
+    if (!c.started()) {
+        run_result r;
+        r.err = "could not spawn " SERVEROPS_CLI_PATH;
+        return r;
+    }
+    return c.finish();
+}
+
+bool contains(std::string_view haystack, std::string_view needle) {
+    return haystack.find(needle) != std::string_view::npos;
+}
+
+std::string str(const json::value& v, std::string_view key) {
+    auto* o = v.if_object();
+    auto* f = o ? o->if_contains(key) : nullptr;
+    return f && f->is_string() ? std::string(f->get_string()) : std::string();
+}
+
+// ------------------------------------------------------------------------------------------------ TLS material
+
+/// A self-signed certificate valid for the DNS name "localhost" only (no IP address), so that a client that
+/// connects to 127.0.0.1 must reject it for its host name.
+testing_ns::tls_config localhost_only_certificate() {
+    EVP_PKEY* key = EVP_EC_gen("P-256");
+    X509* cert = X509_new();
+    X509_set_version(cert, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 4242);
+    X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 24 * 3600);
+    X509_NAME* name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1, -1,
+                               0);
+    X509_set_issuer_name(cert, name);
+    X509_set_pubkey(cert, key);
+    for (auto [nid, value] :
+         {std::pair{NID_basic_constraints, "critical,CA:TRUE"}, std::pair{NID_subject_alt_name, "DNS:localhost"}}) {
+        X509V3_CTX ctx;
+        X509V3_set_ctx_nodb(&ctx);
+        X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
+        X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+        X509_add_ext(cert, ext, -1);
+        X509_EXTENSION_free(ext);
+    }
+    X509_sign(cert, key, EVP_sha256());
+    auto pem = [](auto write) {
+        BIO* bio = BIO_new(BIO_s_mem());
+        write(bio);
+        char* data = nullptr;
+        const long n = BIO_get_mem_data(bio, &data);
+        std::string out(data, static_cast<std::size_t>(n));
+        BIO_free(bio);
+        return out;
+    };
+    testing_ns::tls_config cfg;
+    cfg.certificate_chain_pem = pem([&](BIO* b) { PEM_write_bio_X509(b, cert); });
+    cfg.private_key_pem = pem([&](BIO* b) { PEM_write_bio_PrivateKey(b, key, nullptr, nullptr, 0, nullptr, nullptr); });
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    return cfg;
+}
+
+/// A file removed when the test ends.
+class temp_file {
+public:
+    explicit temp_file(const std::string& content) {
+        path_ = (std::getenv("TMPDIR") ? std::string(std::getenv("TMPDIR")) : std::string("/tmp")) +
+                "/serverops-cli-test-XXXXXX.pem";
+        const int fd = ::mkstemps(path_.data(), 4);
+        if (fd >= 0) {
+            (void)!::write(fd, content.data(), content.size());
+            ::close(fd);
+        }
+    }
+    ~temp_file() { ::unlink(path_.c_str()); }
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
+
+/// A loopback port nobody listens on (bound, then released).
+unsigned short closed_port() {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    const auto port = a.local_endpoint().port();
+    a.close();
+    return port;
+}
+
+// ------------------------------------------------------------------------------------------------ fixture
+
+constexpr std::string_view clc_password = "password";  // the emulator's demo credentials
+const std::vector<std::string> fast_wait = {"--wait", "--poll-interval", "0.05", "--timeout", "10"};
+
+std::vector<std::string> args(std::initializer_list<std::string> a, const std::vector<std::string>& more = {}) {
+    std::vector<std::string> v(a);
+    v.insert(v.end(), more.begin(), more.end());
+    return v;
+}
+
+class cli : public ::testing::Test {
+protected:
+    static testing_ns::full_emulator::options quick() {
+        testing_ns::full_emulator::options o;
+        o.ucs.switch_delay = 150ms;
+        return o;
+    }
+
+    void SetUp() override { ASSERT_TRUE(emu.start()); }
+
+    env_map clc_env() const {
+        return {{"CLC_BASE_URL", emu.clc_base_url()},
+                {"CLC_USERNAME", "user"},
+                {"CLC_PASSWORD", std::string(clc_password)}};
+    }
+    env_map a4c_env(std::string user = "admin", std::string password = "admin") const {
+        return {{"A4C_BASE_URL", emu.a4c_base_url()}, {"A4C_USERNAME", user}, {"A4C_PASSWORD", password}};
+    }
+    env_map ucs_env() const { return {{"UCS_BASE_URL", emu.ucs_base_url()}}; }
+
+    testing_ns::full_emulator emu{quick()};
+};
+
+// ------------------------------------------------------------------------------------------------ help and usage
+
+TEST(cli_help, every_level_prints_help_and_exits_0) {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{"--help"}, "Usage: serverops SYSTEM"},
+        {{"-h"}, "Exit codes:"},
+        {{"help"}, "Usage: serverops SYSTEM"},
+        {{"help", "ucs"}, "Usage: serverops ucs"},
+        {{"clc", "--help"}, "Usage: serverops clc [--base-url URL] [--alias ALIAS] COMMAND"},
+        {{"clc", "start-maintenance", "--help"}, "Usage: serverops clc start-maintenance ID..."},
+        {{"clc", "set-maintenance", "-h"}, "ID=on|off"},
+        {{"clc", "reboot", "WA1X", "--help"}, "Queues reboot"},
+        {{"clc", "status", "--help"}, "Usage: serverops clc status JOB-ID..."},
+        {{"clc", "server", "--help"}, "Usage: serverops clc server ID"},
+        {{"alien4cloud", "--help"}, "Usage: serverops alien4cloud"},
+        {{"a4c", "maintenance", "--help"}, "maintenance status|enable|disable|update"},
+        {{"alien4cloud", "maintenance", "update", "--help"}, "--progress P"},
+        {{"alien4cloud", "maintenance", "enable", "--help"}, "Turns maintenance mode on"},
+        {{"ucs", "--help"}, "Usage: serverops ucs"},
+        {{"ucs", "mode", "set", "--help"}, "maintenance|production [--wait]"},
+        {{"ucs", "mode", "get", "--help"}, "Usage: serverops ucs mode get"},
+        {{"emulator", "--help"}, "Usage: serverops emulator [--port N] [--tls]"},
+    };
+    for (auto& [argv, expected] : cases) {
+        auto r = run_cli(argv);
+        EXPECT_EQ(r.exit_code, 0) << r;
+        EXPECT_TRUE(contains(r.out, expected)) << "for " << argv.front() << "...: " << r;
+        EXPECT_TRUE(r.err.empty()) << r;
+    }
+}
+
+TEST_F(cli, usage_errors_exit_2_with_one_line_and_send_nothing) {
+    auto clc = clc_env();
+    auto a4c = a4c_env();
+    auto ucs = ucs_env();
+    auto no_user = clc;
+    no_user.erase("CLC_USERNAME");
+    const std::vector<std::pair<std::vector<std::string>, env_map>> cases = {
+        {{}, {}},
+        {{"nosuchsystem"}, {}},
+        {{"clc"}, clc},
+        {{"clc", "frobnicate", "WA1ALIASWB01"}, clc},
+        {{"clc", "pause"}, clc},
+        {{"clc", "pause", "WA1ALIASWB01", "--bogus"}, clc},
+        {{"clc", "pause", "WA1ALIASWB01", "--password", "x"}, clc},
+        {{"clc", "pause", "WA1ALIASWB01", "--timeout"}, clc},
+        {{"clc", "pause", "WA1ALIASWB01", "--json", "--json"}, clc},
+        {{"clc", "pause", "WA1ALIASWB01", "--timeout", "5"}, clc},
+        {{"clc", "pause", "WA1ALIASWB01", "--wait", "--timeout", "-1"}, clc},
+        {{"clc", "pause", "WA1ALIASWB01", "--wait", "--timeout", "soon"}, clc},
+        {{"clc", "pause", "WA1ALIASWB01", "--wait", "--poll-interval", "0"}, clc},
+        {{"clc", "pause", ""}, clc},
+        {{"clc", "set-maintenance", "WA1ALIASWB01=ON"}, clc},
+        {{"clc", "set-maintenance", "WA1ALIASWB01=yes"}, clc},
+        {{"clc", "set-maintenance", "WA1ALIASWB01="}, clc},
+        {{"clc", "set-maintenance", "WA1ALIASWB01"}, clc},
+        {{"clc", "set-maintenance", "=on"}, clc},
+        {{"clc", "server"}, clc},
+        {{"clc", "server", "A", "B"}, clc},
+        {{"clc", "server", "WA1ALIASWB01", "--wait"}, clc},
+        {{"clc", "status"}, clc},
+        {{"clc", "pause", "WA1ALIASWB01"}, no_user},
+        {{"clc", "pause", "WA1ALIASWB01", "--base-url", "ftp://127.0.0.1/v2"}, clc},
+        {{"clc", "pause", "WA1ALIASWB01", "--ca-file", "/nonexistent/ca.pem"}, clc},
+        {{"clc", "pause", "WA1ALIASWB01", "--ca-file", "/etc/hostname", "--insecure-skip-tls-verify"}, clc},
+        {{"alien4cloud"}, a4c},
+        {{"alien4cloud", "maintenance"}, a4c},
+        {{"alien4cloud", "maintenance", "toggle"}, a4c},
+        {{"alien4cloud", "maintenance", "update"}, a4c},
+        {{"alien4cloud", "maintenance", "update", "--progress", "101"}, a4c},
+        {{"alien4cloud", "maintenance", "update", "--progress", "ten"}, a4c},
+        {{"alien4cloud", "maintenance", "enable", "--message", "x"}, a4c},
+        {{"alien4cloud", "maintenance", "status"}, {{"A4C_BASE_URL", emu.a4c_base_url()}}},
+        {{"alien4cloud", "maintenance", "status"}, {{"A4C_USERNAME", "admin"}, {"A4C_PASSWORD", "admin"}}},
+        {{"ucs", "mode"}, ucs},
+        {{"ucs", "mode", "set"}, ucs},
+        {{"ucs", "mode", "set", "Maintenance"}, ucs},
+        {{"ucs", "mode", "get", "--wait"}, ucs},
+        {{"ucs", "mode", "get"}, {}},
+        {{"emulator", "--port", "70000"}, {}},
+        {{"emulator", "now"}, {}},
+    };
+    for (auto& [argv, env] : cases) {
+        auto r = run_cli(argv, env);
+        std::string shown;
+        for (auto& a : argv) shown += " '" + a + "'";
+        EXPECT_EQ(r.exit_code, 2) << "serverops" << shown << ": " << r;
+        EXPECT_TRUE(r.out.empty()) << shown << ": " << r;
+        EXPECT_EQ(r.err_lines().size(), 1u) << shown << ": " << r;
+        EXPECT_TRUE(contains(r.err, "serverops: ") && contains(r.err, "--help")) << shown << ": " << r;
+    }
+    EXPECT_EQ(emu.request_count(), 0u);
+}
+
+TEST_F(cli, a_base_url_with_a_password_in_it_is_refused_without_echoing_it) {
+    auto env = clc_env();
+    env["CLC_BASE_URL"] = "http://user:hunter2@127.0.0.1:" + std::to_string(emu.port()) + "/v2";
+    auto r = run_cli({"clc", "server", "WA1ALIASWB01"}, env);
+    EXPECT_EQ(r.exit_code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "invalid base URL from CLC_BASE_URL")) << r;
+    EXPECT_FALSE(contains(r.out + r.err, "hunter2")) << r;
+    EXPECT_EQ(emu.request_count(), 0u);
+}
+
+// ------------------------------------------------------------------------------------------------ CLC batches
+
+struct batch_case {
+    const char* word;
+    const char* operation;
+};
+
+void PrintTo(const batch_case& c, std::ostream* os) { *os << c.word; }
+
+class cli_clc_batch : public cli, public ::testing::WithParamInterface<batch_case> {};
+
+TEST_P(cli_clc_batch, queues_and_waits_human_and_json) {
+    const auto [word, operation] = GetParam();
+    // A fresh running server per run: pause, reboot and shut-down need a started one. Earlier jobs are completed
+    // first (time jumps past them, and reading a server settles them), so that none lands after the reset.
+    auto reset = [&] {
+        emu.advance(1s);
+        (void)emu.clc().server_state("WA1ALIASWB01");
+        emu.clc().add_server("WA1ALIASWB01");
+        emu.clc().add_server("WA1ALIASWB02");
+    };
+    const std::vector<std::string> ids = std::string_view(word) == "set-maintenance"
+                                             ? std::vector<std::string>{"WA1ALIASWB01=on", "wa1aliaswb02=off"}
+                                             : std::vector<std::string>{"WA1ALIASWB01", "wa1aliaswb02"};
+    std::vector<std::string> base{"clc", word};
+    base.insert(base.end(), ids.begin(), ids.end());
+
+    // Human, not waited on: one line per server, in the order given, as written.
+    reset();
+    auto queued = run_cli(base, clc_env());
+    ASSERT_EQ(queued.exit_code, 0) << queued;
+    auto lines = queued.out_lines();
+    ASSERT_EQ(lines.size(), 2u) << queued;
+    EXPECT_TRUE(lines[0].starts_with("WA1ALIASWB01: queued (job wa1-")) << queued;
+    EXPECT_TRUE(lines[1].starts_with("wa1aliaswb02: queued (job wa1-")) << queued;
+
+    // JSON, not waited on.
+    reset();
+    auto queued_json = run_cli(args({"--json"}, base), clc_env());
+    ASSERT_EQ(queued_json.exit_code, 0) << queued_json;
+    auto doc = queued_json.doc();
+    ASSERT_TRUE(doc.is_object()) << queued_json;
+    EXPECT_EQ(str(doc, "operation"), operation);
+    auto& results = doc.at("results").as_array();
+    ASSERT_EQ(results.size(), 2u);
+    EXPECT_EQ(str(results[0], "server"), "WA1ALIASWB01");
+    EXPECT_EQ(str(results[1], "server"), "wa1aliaswb02");
+    for (auto& r : results) {
+        EXPECT_EQ(r.at("queued"), true);
+        EXPECT_TRUE(str(r, "job").starts_with("wa1-"));
+        EXPECT_FALSE(r.as_object().contains("status"));
+        EXPECT_FALSE(r.as_object().contains("error"));
+    }
+
+    // Human, waited on.
+    reset();
+    auto wait_args = base;
+    wait_args.insert(wait_args.end(), fast_wait.begin(), fast_wait.end());
+    auto waited = run_cli(wait_args, clc_env());
+    ASSERT_EQ(waited.exit_code, 0) << waited;
+    lines = waited.out_lines();
+    ASSERT_EQ(lines.size(), 2u) << waited;
+    EXPECT_TRUE(lines[0].starts_with("WA1ALIASWB01: succeeded (job wa1-")) << waited;
+    EXPECT_TRUE(lines[1].starts_with("wa1aliaswb02: succeeded (job wa1-")) << waited;
+    EXPECT_TRUE(contains(waited.err, "waiting for " + std::string(operation))) << waited;  // plain progress lines
+
+    // JSON, waited on.
+    reset();
+    auto json_args = args({"--json"}, base);
+    json_args.insert(json_args.end(), fast_wait.begin(), fast_wait.end());
+    auto waited_json = run_cli(json_args, clc_env());
+    ASSERT_EQ(waited_json.exit_code, 0) << waited_json;
+    doc = waited_json.doc();
+    ASSERT_TRUE(doc.is_object()) << waited_json;
+    EXPECT_EQ(str(doc, "operation"), operation);
+    ASSERT_EQ(doc.at("results").as_array().size(), 2u);
+    for (auto& r : doc.at("results").as_array()) {
+        EXPECT_EQ(r.at("queued"), true);
+        EXPECT_EQ(str(r, "status"), "succeeded");
+        EXPECT_FALSE(r.as_object().contains("error"));
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(all, cli_clc_batch,
+                         ::testing::Values(batch_case{"start-maintenance", "startMaintenance"},
+                                           batch_case{"stop-maintenance", "stopMaintenance"},
+                                           batch_case{"set-maintenance", "setMaintenance"},
+                                           batch_case{"shut-down", "shutDown"}, batch_case{"power-on", "powerOn"},
+                                           batch_case{"power-off", "powerOff"}, batch_case{"pause", "pause"},
+                                           batch_case{"reboot", "reboot"}, batch_case{"reset", "reset"}),
+                         [](const auto& info) {
+                             std::string n = info.param.word;
+                             for (auto& c : n)
+                                 if (c == '-') c = '_';
+                             return n;
+                         });
+
+TEST_F(cli, batches_change_the_servers) {
+    emu.clc().add_server("WA1ALIASWB01", serverops::clc::power_state::started, true);
+    auto mixed = run_cli(args({"clc", "set-maintenance", "WA1ALIASWB01=off", "WA1ALIASWB02=on"}, fast_wait), clc_env());
+    ASSERT_EQ(mixed.exit_code, 0) << mixed;
+    EXPECT_FALSE(emu.clc().server_state("WA1ALIASWB01")->in_maintenance_mode);
+    EXPECT_TRUE(emu.clc().server_state("WA1ALIASWB02")->in_maintenance_mode);
+
+    auto down = run_cli(args({"clc", "shut-down", "WA1ALIASWB03"}, fast_wait), clc_env());
+    ASSERT_EQ(down.exit_code, 0) << down;
+    EXPECT_EQ(emu.clc().server_state("WA1ALIASWB03")->power_state, serverops::clc::power_state::stopped);
+    EXPECT_EQ(emu.request_count("POST", "/servers/shutDown"), 1u);
+}
+
+TEST_F(cli, unknown_server_is_a_partial_failure_with_its_error) {
+    auto human = run_cli({"clc", "start-maintenance", "WA1ALIASWB01", "WA1ALIASXX99", "wa1aliaswb02"}, clc_env());
+    EXPECT_EQ(human.exit_code, 1) << human;
+    auto lines = human.out_lines();
+    ASSERT_EQ(lines.size(), 3u) << human;
+    EXPECT_TRUE(lines[0].starts_with("WA1ALIASWB01: queued")) << human;
+    EXPECT_TRUE(lines[1].starts_with("WA1ALIASXX99: not queued - ")) << human;
+    EXPECT_TRUE(contains(lines[1], "cannot be queued")) << human;
+    EXPECT_TRUE(lines[2].starts_with("wa1aliaswb02: queued")) << human;
+    EXPECT_TRUE(contains(human.err, "1 of 3 servers were not queued")) << human;
+
+    auto waited =
+        run_cli(args({"clc", "start-maintenance", "--json", "WA1ALIASWB03", "WA1ALIASXX99"}, fast_wait), clc_env());
+    EXPECT_EQ(waited.exit_code, 1) << waited;
+    auto doc = waited.doc();
+    ASSERT_TRUE(doc.is_object()) << waited;
+    auto& results = doc.at("results").as_array();
+    ASSERT_EQ(results.size(), 2u);
+    EXPECT_EQ(str(results[0], "status"), "succeeded");
+    EXPECT_FALSE(results[0].as_object().contains("error"));
+    EXPECT_EQ(str(results[1], "server"), "WA1ALIASXX99");
+    EXPECT_EQ(results[1].at("queued"), false);
+    EXPECT_FALSE(results[1].as_object().contains("job"));
+    EXPECT_FALSE(results[1].as_object().contains("status"));
+    EXPECT_TRUE(contains(str(results[1], "error"), "cannot be queued")) << waited;
+    EXPECT_TRUE(contains(waited.err, "1 of 2 servers did not succeed")) << waited;
+}
+
+TEST_F(cli, failed_job_is_a_partial_failure_with_the_api_status) {
+    emu.clc().fail_jobs_for("WA1ALIASWB02");
+    auto r = run_cli(args({"clc", "start-maintenance", "--json", "WA1ALIASWB02"}, fast_wait), clc_env());
+    EXPECT_EQ(r.exit_code, 1) << r;
+    auto doc = r.doc();
+    ASSERT_TRUE(doc.is_object()) << r;
+    auto& entry = doc.at("results").as_array().at(0);
+    EXPECT_EQ(entry.at("queued"), true);
+    EXPECT_EQ(str(entry, "status"), "failed");
+    EXPECT_TRUE(contains(str(entry, "error"), "job failed")) << r;
+
+    auto human = run_cli(args({"clc", "pause", "WA1ALIASWB02"}, fast_wait), clc_env());
+    EXPECT_EQ(human.exit_code, 1) << human;
+    EXPECT_TRUE(human.out.starts_with("WA1ALIASWB02: failed (job wa1-")) << human;
+    EXPECT_TRUE(contains(human.out, "status failed) - clc.wait: job failed")) << human;
+    EXPECT_FALSE(emu.clc().server_state("WA1ALIASWB02")->in_maintenance_mode);
+}
+
+TEST_F(cli, wait_timeout_reports_the_last_known_status) {
+    emu.clc().hang_jobs_for("WA1ALIASWB01");
+    const auto start = std::chrono::steady_clock::now();
+    auto r = run_cli(
+        {"clc", "reboot", "WA1ALIASWB01", "--json", "--wait", "--timeout", "0.5", "--poll-interval", "0.1"}, clc_env());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+    EXPECT_EQ(r.exit_code, 1) << r;
+    const auto doc = r.doc();
+    ASSERT_TRUE(doc.is_object()) << r;
+    auto& entry = doc.at("results").as_array().at(0);
+    EXPECT_EQ(str(entry, "status"), "executing") << r;
+    EXPECT_TRUE(contains(str(entry, "error"), "deadline exceeded")) << r;
+    EXPECT_TRUE(contains(r.err, "(the wait timed out)")) << r;
+}
+
+TEST_F(cli, live_progress_is_redrawn_on_a_terminal) {
+    auto r = run_cli(args({"clc", "power-on", "WA1ALIASWB01", "WA1ALIASWB02"}, fast_wait), clc_env(), true);
+    ASSERT_EQ(r.exit_code, 0) << r;
+    EXPECT_TRUE(contains(r.err, "\r\x1b[K")) << r;              // redrawn in place
+    EXPECT_TRUE(contains(r.err, "2/2 servers done")) << r;       // done / total
+    EXPECT_TRUE(contains(r.err, "2 succeeded")) << r;            // states
+    EXPECT_FALSE(contains(r.err, "waiting for powerOn")) << r;   // no plain lines on a terminal
+    EXPECT_EQ(r.out_lines().size(), 2u) << r;                    // results stay on stdout
+}
+
+// ------------------------------------------------------------------------------------------------ CLC status, server
+
+TEST_F(cli, status_polls_once_or_waits) {
+    auto started = run_cli({"clc", "power-off", "WA1ALIASWB04", "--json"}, clc_env());
+    ASSERT_EQ(started.exit_code, 0) << started;
+    const std::string job = str(started.doc().at("results").as_array().at(0), "job");
+    ASSERT_FALSE(job.empty());
+
+    auto once = run_cli({"clc", "status", job}, clc_env());
+    EXPECT_EQ(once.exit_code, 0) << once;
+    EXPECT_TRUE(once.out.starts_with(job + ": ")) << once;
+    EXPECT_EQ(emu.request_count("GET", "/status/"), 1u);
+
+    auto waited = run_cli(args({"clc", "status", "--json", job}, fast_wait), clc_env());
+    EXPECT_EQ(waited.exit_code, 0) << waited;
+    auto doc = waited.doc();
+    EXPECT_EQ(str(doc, "operation"), "getStatus");
+    EXPECT_EQ(str(doc.at("results").as_array().at(0), "job"), job);
+    EXPECT_EQ(str(doc.at("results").as_array().at(0), "status"), "succeeded");
+
+    auto unknown = run_cli({"clc", "status", "--json", job, "wa1-0"}, clc_env());
+    EXPECT_EQ(unknown.exit_code, 1) << unknown;
+    const auto unknown_doc = unknown.doc();
+    ASSERT_TRUE(unknown_doc.is_object()) << unknown;
+    auto& results = unknown_doc.at("results").as_array();
+    ASSERT_EQ(results.size(), 2u) << unknown;
+    EXPECT_EQ(str(results[0], "status"), "succeeded");
+    EXPECT_EQ(str(results[1], "job"), "wa1-0");
+    EXPECT_TRUE(contains(str(results[1], "error"), "not found (HTTP 404)")) << unknown;
+
+    auto human_unknown = run_cli({"clc", "status", "wa1-0"}, clc_env());
+    EXPECT_EQ(human_unknown.exit_code, 1) << human_unknown;
+    EXPECT_TRUE(human_unknown.out.starts_with("wa1-0: status not read - clc.getStatus: not found")) << human_unknown;
+}
+
+TEST_F(cli, server_shows_one_server) {
+    emu.clc().add_server("WA1ALIASWB05", serverops::clc::power_state::paused, true);
+    auto human = run_cli({"clc", "server", "wa1aliaswb05"}, clc_env());
+    EXPECT_EQ(human.exit_code, 0) << human;
+    EXPECT_EQ(human.out_lines().size(), 1u) << human;
+    EXPECT_TRUE(human.out.starts_with("WA1ALIASWB05: active, power paused, maintenance on")) << human;
+
+    auto doc_run = run_cli({"clc", "server", "WA1ALIASWB05", "--json"}, clc_env());
+    EXPECT_EQ(doc_run.exit_code, 0) << doc_run;
+    auto doc = doc_run.doc();
+    EXPECT_EQ(str(doc, "name"), "WA1ALIASWB05");
+    EXPECT_EQ(str(doc, "powerState"), "paused");
+    EXPECT_EQ(doc.at("inMaintenanceMode"), true);
+
+    auto missing = run_cli({"clc", "server", "WA1ALIASXX99", "--json"}, clc_env());
+    EXPECT_EQ(missing.exit_code, 1) << missing;
+    EXPECT_TRUE(missing.out.empty()) << missing;
+    EXPECT_EQ(missing.err, "serverops: clc.getServer: not found (HTTP 404)\n") << missing;
+}
+
+TEST_F(cli, alias_from_the_environment_or_the_option) {
+    auto env = clc_env();
+    env["CLC_ALIAS"] = "OTHER";
+    auto denied = run_cli({"clc", "server", "WA1ALIASWB01"}, env);
+    EXPECT_EQ(denied.exit_code, 3) << denied;  // 403: not an answer about the server
+    EXPECT_TRUE(contains(denied.err, "forbidden (HTTP 403)")) << denied;
+    auto fixed = run_cli({"clc", "server", "WA1ALIASWB01", "--alias", "alias"}, env);
+    EXPECT_EQ(fixed.exit_code, 0) << fixed;
+}
+
+// ------------------------------------------------------------------------------------------------ fatal errors
+
+TEST_F(cli, bad_credentials_exit_3_without_printing_the_password) {
+    const std::string secret = "s3cr3t-Passw0rd-never-printed";
+    auto clc = clc_env();
+    clc["CLC_PASSWORD"] = secret;
+    for (auto argv : {std::vector<std::string>{"clc", "start-maintenance", "WA1ALIASWB01"},
+                      std::vector<std::string>{"clc", "start-maintenance", "WA1ALIASWB01", "--json", "--wait"},
+                      std::vector<std::string>{"clc", "status", "wa1-1"},
+                      std::vector<std::string>{"clc", "server", "WA1ALIASWB01"}}) {
+        auto r = run_cli(argv, clc);
+        EXPECT_EQ(r.exit_code, 3) << r;
+        EXPECT_TRUE(r.out.empty()) << r;
+        EXPECT_EQ(r.err_lines().size(), 1u) << r;
+        EXPECT_TRUE(contains(r.err, "clc.login: authentication failed")) << r;
+        EXPECT_FALSE(contains(r.out + r.err, secret)) << r;
+    }
+    auto a4c = run_cli({"alien4cloud", "maintenance", "status"}, a4c_env("admin", secret));
+    EXPECT_EQ(a4c.exit_code, 3) << a4c;
+    EXPECT_TRUE(contains(a4c.err, "a4c.login: authentication failed")) << a4c;
+    EXPECT_FALSE(contains(a4c.out + a4c.err, secret)) << a4c;
+
+    emu.ucs().require_basic_auth("ucs", "right-password");
+    auto ucs = ucs_env();
+    ucs["UCS_USERNAME"] = "ucs";
+    ucs["UCS_PASSWORD"] = secret;
+    auto u = run_cli({"ucs", "mode", "get"}, ucs);
+    EXPECT_EQ(u.exit_code, 3) << u;
+    EXPECT_TRUE(contains(u.err, "unauthorized (HTTP 401)")) << u;
+    EXPECT_FALSE(contains(u.out + u.err, secret)) << u;
+    ucs["UCS_PASSWORD"] = "right-password";
+    auto ok = run_cli({"ucs", "mode", "get"}, ucs);
+    EXPECT_EQ(ok.exit_code, 0) << ok;
+    EXPECT_FALSE(contains(ok.out + ok.err, "right-password")) << ok;
+}
+
+TEST(cli_fatal, unreachable_server_exits_3) {
+    const std::string url = "http://127.0.0.1:" + std::to_string(closed_port());
+    const env_map clc{{"CLC_BASE_URL", url + "/v2"}, {"CLC_USERNAME", "u"}, {"CLC_PASSWORD", "p"}};
+    const env_map a4c{{"A4C_BASE_URL", url}, {"A4C_USERNAME", "u"}, {"A4C_PASSWORD", "p"}};
+    const std::vector<std::pair<std::vector<std::string>, env_map>> cases = {
+        {{"clc", "pause", "WA1ALIASWB01"}, clc},
+        {{"clc", "server", "WA1ALIASWB01", "--json"}, clc},
+        {{"alien4cloud", "maintenance", "enable"}, a4c},
+        {{"ucs", "mode", "set", "maintenance", "--wait"}, {{"UCS_BASE_URL", url}}},
+    };
+    for (auto& [argv, env] : cases) {
+        const auto start = std::chrono::steady_clock::now();
+        auto r = run_cli(argv, env);
+        EXPECT_LT(std::chrono::steady_clock::now() - start, 15s);
+        EXPECT_EQ(r.exit_code, 3) << r;
+        EXPECT_TRUE(r.out.empty()) << r;
+        EXPECT_EQ(r.err_lines().size(), 1u) << r;
+        EXPECT_TRUE(contains(r.err, "transport failure: could not connect to 127.0.0.1")) << r;
+    }
+}
+
+TEST(cli_tls, wrong_host_name_exits_3_with_a_tls_error) {
+    testing_ns::full_emulator::options o;
+    o.tls = localhost_only_certificate();
+    testing_ns::full_emulator emu(o);
+    ASSERT_TRUE(emu.start());
+    temp_file ca(o.tls->certificate_chain_pem);
+    // The certificate names "localhost"; the URL names 127.0.0.1.
+    env_map env{{"CLC_BASE_URL", emu.clc_base_url()}, {"CLC_USERNAME", "user"}, {"CLC_PASSWORD", "password"}};
+    ASSERT_TRUE(emu.clc_base_url().starts_with("https://127.0.0.1:"));
+
+    auto r = run_cli({"clc", "server", "WA1ALIASWB01", "--ca-file", ca.path()}, env);
+    EXPECT_EQ(r.exit_code, 3) << r;
+    EXPECT_TRUE(r.out.empty()) << r;
+    EXPECT_TRUE(contains(r.err, "TLS failure")) << r;
+    EXPECT_TRUE(contains(r.err, "hostname mismatch")) << r;
+    EXPECT_EQ(emu.request_count(), 0u);
+
+    // Untrusted without the CA file.
+    auto untrusted = run_cli({"clc", "server", "WA1ALIASWB01"}, env);
+    EXPECT_EQ(untrusted.exit_code, 3) << untrusted;
+    EXPECT_TRUE(contains(untrusted.err, "TLS failure")) << untrusted;
+
+    // Explicitly unverified: works, with a loud warning.
+    auto insecure = run_cli({"clc", "server", "WA1ALIASWB01", "--insecure-skip-tls-verify"}, env);
+    EXPECT_EQ(insecure.exit_code, 0) << insecure;
+    EXPECT_TRUE(contains(insecure.err, "WARNING: --insecure-skip-tls-verify")) << insecure;
+    EXPECT_TRUE(insecure.out.starts_with("WA1ALIASWB01: active")) << insecure;
+}
+
+TEST(cli_tls, ca_file_verifies_the_emulator) {
+    testing_ns::full_emulator::options o;
+    auto tls = testing_ns::make_self_signed_tls("localhost");  // names localhost and 127.0.0.1
+    ASSERT_TRUE(tls);
+    o.tls = tls.value();
+    testing_ns::full_emulator emu(o);
+    ASSERT_TRUE(emu.start());
+    temp_file ca(o.tls->certificate_chain_pem);
+    auto r = run_cli({"ucs", "mode", "get", "--json", "--ca-file", ca.path()}, {{"UCS_BASE_URL", emu.ucs_base_url()}});
+    EXPECT_EQ(r.exit_code, 0) << r;
+    EXPECT_EQ(str(r.doc(), "mode"), "production") << r;
+    EXPECT_TRUE(r.err.empty()) << r;
+}
+
+// ------------------------------------------------------------------------------------------------ Alien4Cloud
+
+TEST_F(cli, alien4cloud_maintenance_cycle) {
+    auto env = a4c_env();
+    auto off = run_cli({"alien4cloud", "maintenance", "status"}, env);
+    EXPECT_EQ(off.exit_code, 0) << off;
+    EXPECT_EQ(off.out, "maintenance: off\n");
+    auto off_json = run_cli({"alien4cloud", "maintenance", "status", "--json"}, env);
+    EXPECT_EQ(off_json.out, "{\"enabled\":false}\n") << off_json;
+
+    auto enable = run_cli({"alien4cloud", "maintenance", "enable"}, env);
+    EXPECT_EQ(enable.exit_code, 0) << enable;
+    EXPECT_EQ(enable.out, "maintenance enabled\n");
+    EXPECT_TRUE(emu.a4c().maintenance_enabled());
+
+    auto again = run_cli({"a4c", "maintenance", "enable", "--json"}, env);
+    EXPECT_EQ(again.exit_code, 1) << again;  // the API said no: already on
+    EXPECT_TRUE(again.out.empty()) << again;
+    EXPECT_TRUE(contains(again.err, "a4c.enableMaintenance: conflict (HTTP 409)")) << again;
+
+    auto update = run_cli({"alien4cloud", "maintenance", "update", "--progress", "40", "--message", "halfway"}, env);
+    EXPECT_EQ(update.exit_code, 0) << update;
+    EXPECT_EQ(update.out, "maintenance updated: progress 40%, message logged\n");
+    auto update_json = run_cli({"alien4cloud", "maintenance", "update", "--progress=60", "--json"}, env);
+    EXPECT_EQ(update_json.out, "{\"operation\":\"updateMaintenance\",\"succeeded\":true}\n") << update_json;
+    EXPECT_EQ(emu.a4c().maintenance().progress_percent, 60);
+
+    auto on = run_cli({"alien4cloud", "maintenance", "status"}, env);
+    EXPECT_EQ(on.exit_code, 0) << on;
+    EXPECT_TRUE(on.out.starts_with("maintenance: on, 60% (by admin, since ")) << on;
+    EXPECT_TRUE(contains(on.out, " admin: halfway\n")) << on;
+    auto on_json = run_cli({"alien4cloud", "maintenance", "status", "--json"}, env);
+    auto doc = on_json.doc();
+    EXPECT_EQ(doc.at("enabled"), true) << on_json;
+    EXPECT_EQ(doc.at("progressPercent"), 60) << on_json;
+    EXPECT_EQ(doc.at("userTriggered"), true) << on_json;
+    EXPECT_EQ(str(doc.at("log").as_array().back(), "message"), "halfway") << on_json;
+
+    auto frodo = run_cli({"alien4cloud", "maintenance", "disable"}, a4c_env("frodo", "frodo"));
+    EXPECT_EQ(frodo.exit_code, 3) << frodo;  // rights: not an answer about maintenance
+    EXPECT_TRUE(contains(frodo.err, "forbidden (HTTP 403)")) << frodo;
+
+    auto disable = run_cli({"alien4cloud", "maintenance", "disable", "--json"}, env);
+    EXPECT_EQ(disable.exit_code, 0) << disable;
+    EXPECT_EQ(disable.out, "{\"operation\":\"disableMaintenance\",\"succeeded\":true}\n");
+    EXPECT_FALSE(emu.a4c().maintenance_enabled());
+
+    auto not_on = run_cli({"alien4cloud", "maintenance", "disable"}, env);
+    EXPECT_EQ(not_on.exit_code, 1) << not_on;
+    EXPECT_TRUE(contains(not_on.err, "not found (HTTP 404)")) << not_on;
+}
+
+// ------------------------------------------------------------------------------------------------ UCS
+
+TEST_F(cli, ucs_mode_get_and_set) {
+    auto env = ucs_env();
+    auto get = run_cli({"ucs", "mode", "get"}, env);
+    EXPECT_EQ(get.exit_code, 0) << get;
+    EXPECT_TRUE(get.out.starts_with("mode: production (version 8.5.000.14")) << get;
+    auto get_json = run_cli({"ucs", "mode", "get", "--json"}, env);
+    EXPECT_EQ(str(get_json.doc(), "mode"), "production") << get_json;
+    EXPECT_EQ(str(get_json.doc(), "version"), "8.5.000.14") << get_json;
+
+    auto set = run_cli({"ucs", "mode", "set", "maintenance", "--json"}, env);
+    EXPECT_EQ(set.exit_code, 0) << set;
+    EXPECT_EQ(str(set.doc(), "mode"), "maintenance") << set;
+    EXPECT_FALSE(set.doc().as_object().contains("status")) << set;
+
+    emu.advance(1s);  // past the switching window
+    auto set_wait =
+        run_cli({"ucs", "mode", "set", "production", "--wait", "--poll-interval", "0.05", "--timeout", "10"}, env);
+    EXPECT_EQ(set_wait.exit_code, 0) << set_wait;
+    EXPECT_TRUE(set_wait.out.starts_with("mode: production (")) << set_wait;
+    EXPECT_TRUE(contains(set_wait.out, "confirmed by the server's status")) << set_wait;
+    EXPECT_EQ(emu.ucs().mode(), testing_ns::ucs_mode::production);
+
+    emu.advance(1s);
+    auto set_wait_json = run_cli(
+        {"ucs", "mode", "set", "maintenance", "--json", "--wait", "--poll-interval", "0.05", "--timeout", "10"}, env);
+    EXPECT_EQ(set_wait_json.exit_code, 0) << set_wait_json;
+    auto doc = set_wait_json.doc();
+    EXPECT_EQ(str(doc, "mode"), "maintenance") << set_wait_json;
+    EXPECT_EQ(str(doc.at("status"), "mode"), "maintenance") << set_wait_json;
+}
+
+// ------------------------------------------------------------------------------------------------ serverops emulator
+
+/// Starts `serverops emulator ARGS`, runs `body` with its printed stdout, then stops it with SIGTERM.
+void with_cli_emulator(const std::vector<std::string>& emulator_args,
+                       const std::function<void(const std::string& banner)>& body) {
+    child emu(args({"emulator"}, emulator_args), {});
+    ASSERT_TRUE(emu.started());
+    ASSERT_TRUE(emu.read_until([](const std::string& out) { return contains(out, "Press Ctrl+C to stop."); }, 15s))
+        << emu.out();
+    body(emu.out());
+    emu.signal(SIGTERM);
+    auto r = emu.finish(10s);
+    EXPECT_EQ(r.exit_code, 0) << r;
+    EXPECT_TRUE(contains(r.out, "stopped")) << r;
+}
+
+std::string word_after(const std::string& text, std::string_view key) {
+    auto at = text.find(key);
+    if (at == std::string::npos) return {};
+    at += key.size();
+    return text.substr(at, text.find_first_of(" \n", at) - at);
+}
+
+TEST(cli_emulator, serves_all_three_systems_until_sigterm) {
+    with_cli_emulator({}, [](const std::string& banner) {
+        const auto clc_url = word_after(banner, "CLC_BASE_URL=");
+        const auto a4c_url = word_after(banner, "A4C_BASE_URL=");
+        const auto ucs_url = word_after(banner, "UCS_BASE_URL=");
+        ASSERT_TRUE(clc_url.starts_with("http://127.0.0.1:")) << banner;
+        EXPECT_EQ(word_after(banner, "CLC_USERNAME="), "user");
+        EXPECT_EQ(word_after(banner, "CLC_PASSWORD="), "password");
+        EXPECT_EQ(word_after(banner, "A4C_USERNAME="), "admin");
+
+        auto c = run_cli({"clc", "start-maintenance", "WA1ALIASWB01", "--json", "--wait", "--poll-interval", "0.05"},
+                         {{"CLC_BASE_URL", clc_url}, {"CLC_USERNAME", "user"}, {"CLC_PASSWORD", "password"}});
+        EXPECT_EQ(c.exit_code, 0) << c;
+        auto a = run_cli({"alien4cloud", "maintenance", "status"},
+                         {{"A4C_BASE_URL", a4c_url}, {"A4C_USERNAME", "admin"}, {"A4C_PASSWORD", "admin"}});
+        EXPECT_EQ(a.exit_code, 0) << a;
+        auto u = run_cli({"ucs", "mode", "get"}, {{"UCS_BASE_URL", ucs_url}});
+        EXPECT_EQ(u.exit_code, 0) << u;
+    });
+}
+
+TEST(cli_emulator, tls_writes_a_ca_file_for_the_clients) {
+    std::string ca_path;
+    with_cli_emulator({"--tls"}, [&](const std::string& banner) {
+        const auto clc_url = word_after(banner, "CLC_BASE_URL=");
+        ca_path = word_after(banner, "--ca-file ");
+        ASSERT_TRUE(clc_url.starts_with("https://127.0.0.1:")) << banner;
+        ASSERT_FALSE(ca_path.empty()) << banner;
+        env_map env{{"CLC_BASE_URL", clc_url}, {"CLC_USERNAME", "user"}, {"CLC_PASSWORD", "password"}};
+        auto ok = run_cli({"clc", "server", "WA1ALIASWB01", "--ca-file", ca_path}, env);
+        EXPECT_EQ(ok.exit_code, 0) << ok;
+        auto untrusted = run_cli({"clc", "server", "WA1ALIASWB01"}, env);
+        EXPECT_EQ(untrusted.exit_code, 3) << untrusted;
+    });
+    EXPECT_FALSE(std::ifstream(ca_path).good()) << "the CA file outlived the emulator: " << ca_path;
+}
+
+}  // namespace
