@@ -1,9 +1,14 @@
 // The quickstart tour: starts the embedded emulator on a loopback port and drives it through the library over real
 // HTTP, the way you would drive the real APIs. No account and no network needed.
+#include <serverops/a4c.hpp>
+#include <serverops/a4c/session.hpp>
 #include <serverops/beast/sync_transport.hpp>
 #include <serverops/clc.hpp>
 #include <serverops/clc/session.hpp>
-#include <serverops/testing/emulator.hpp>
+#include <serverops/testing/full_emulator.hpp>
+#include <serverops/ucs.hpp>
+#include <serverops/ucs/session.hpp>
+#include <serverops/ucs/wait.hpp>
 
 #include <iostream>
 
@@ -60,16 +65,67 @@ bool tour_clc(const std::string& base_url, const serverops::testing::clc_options
            down.value().all_succeeded();
 }
 
+bool tour_a4c(const std::string& base_url) {
+    namespace a4c = serverops::a4c;
+    std::cout << "\n== Alien4Cloud 3.0 at " << base_url << "\n";
+    auto endpoint = serverops::parse_endpoint(base_url);
+    auto context = a4c::context::from_base_url(base_url);
+    if (!endpoint || !context) return false;
+    a4c::session<serverops::beast_sync_transport> admin(serverops::beast_sync_transport(endpoint.value()),
+                                                        a4c::form_authenticator{{"admin", "admin"}}, context.value());
+    auto report = [](const char* step, const auto& r) {
+        std::cout << "-- " << step << ": " << (r ? std::string("ok") : r.error().message()) << '\n';
+        return bool(r);
+    };
+    bool ok = report("enable maintenance", admin.call(a4c::enable_maintenance{}));
+    ok &= report("update: \"Upgrading storage\", 40%",
+                 admin.call(a4c::update_maintenance{std::string("Upgrading storage"), 40}));
+    auto state = admin.call(a4c::get_maintenance_state{});
+    if (!state) return false;
+    std::cout << "-- status: " << (state.value().enabled ? "enabled" : "disabled") << " by " << state.value().user
+              << ", progress " << state.value().progress_percent.value_or(0) << "%, " << state.value().log.size()
+              << " log entries\n";
+    auto again = admin.call(a4c::enable_maintenance{});
+    std::cout << "-- enable again: " << (again ? "ok?!" : again.error().message()) << '\n';
+    ok &= report("disable maintenance", admin.call(a4c::disable_maintenance{}));
+    return ok && state.value().enabled && state.value().progress_percent == 40 && !again &&
+           again.error().is(serverops::errc::conflict);
+}
+
+bool tour_ucs(const std::string& base_url) {
+    namespace ucs = serverops::ucs;
+    std::cout << "\n== Genesys UCS 8.5 at " << base_url << "\n";
+    auto endpoint = serverops::parse_endpoint(base_url);
+    auto context = ucs::context::from_base_url(base_url);
+    if (!endpoint || !context) return false;
+    ucs::session<serverops::beast_sync_transport> server(serverops::beast_sync_transport(endpoint.value()), {},
+                                                         context.value());
+    serverops::polling_policy polling;
+    polling.interval = 50ms;
+    polling.timeout = 10s;
+    bool ok = true;
+    for (auto mode : {ucs::server_mode::maintenance, ucs::server_mode::production}) {
+        auto status = ucs::switch_mode_and_wait(server, mode, polling);  // rides out the 503s of the switch
+        std::cout << "-- switch to " << mode << ": "
+                  << (status ? "now in " + std::string(to_string(status.value().mode)) : status.error().message())
+                  << '\n';
+        ok &= status && status.value().mode == mode;
+    }
+    return ok;
+}
+
 }  // namespace
 
 int main() {
-    serverops::testing::emulator emulator;
+    serverops::testing::full_emulator emulator;  // CenturyLink Cloud, Alien4Cloud and UCS on one loopback port
     if (auto started = emulator.start(); !started) {
         std::cerr << "emulator: " << started.error() << '\n';
         return 3;
     }
     std::cout << "emulator listening on " << emulator.base_url() << "\n\n";
-    const bool ok = tour_clc(emulator.clc_base_url(), emulator.settings().clc);
+    bool ok = tour_clc(emulator.clc_base_url(), emulator.settings().clc);
+    ok &= tour_a4c(emulator.a4c_base_url());
+    ok &= tour_ucs(emulator.ucs_base_url());
     std::cout << (ok ? "\nquickstart: all steps succeeded\n" : "\nquickstart: a step failed\n");
     return ok ? 0 : 1;
 }
