@@ -53,26 +53,7 @@ inline void put_optional_time(json::object& o, std::string_view key,
 }
 
 /// Server text shown on a human line: control characters escaped, so it cannot forge lines.
-inline std::string printable(std::string_view s, std::size_t limit = 200) {
-    std::string out;
-    std::size_t n = 0;
-    for (char c : s) {
-        if (n++ == limit) {
-            out += "...";
-            break;
-        }
-        auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) {
-            static constexpr char hex[] = "0123456789abcdef";
-            out += "\\x";
-            out += hex[u >> 4];
-            out += hex[u & 15];
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
+inline std::string printable(std::string_view s, std::size_t limit = 200) { return serverops::printable(s, limit); }
 
 }  // namespace serverops_cli
 

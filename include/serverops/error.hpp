@@ -108,6 +108,38 @@ struct boost::system::is_error_code_enum<serverops::errc> : std::true_type {};
 
 namespace serverops {
 
+namespace detail {
+// Server text may hold control characters or be huge; never let it forge log or terminal lines.
+inline void append_escaped(std::string& out, std::string_view text, std::size_t limit, bool escape_quotes) {
+    std::size_t n = 0;
+    for (char c : text) {
+        if (n++ == limit) {
+            out += "...";
+            return;
+        }
+        auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) {
+            static constexpr char hex[] = "0123456789abcdef";
+            out += "\\x";
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        } else if (escape_quotes && (c == '"' || c == '\\')) {
+            out += '\\';
+            out += c;
+        } else {
+            out += c;
+        }
+    }
+}
+}  // namespace detail
+
+/// Untrusted text made safe to print on one line: control characters escaped as \xNN, cut after `limit` bytes.
+inline std::string printable(std::string_view text, std::size_t limit = 200) {
+    std::string out;
+    detail::append_escaped(out, text, limit, false);
+    return out;
+}
+
 /// The error of every operation. Client-generated text (`detail`) is kept apart from what the server sent
 /// (`vendor_code`, `vendor_message`), which is untrusted and printed escaped and truncated.
 struct error {
@@ -152,12 +184,12 @@ struct error {
             out += "; server said";
             if (!vendor_code.empty()) {
                 out += " [";
-                append_escaped(out, vendor_code, 32);
+                detail::append_escaped(out, vendor_code, 32, true);
                 out += ']';
             }
             if (!vendor_message.empty()) {
                 out += ": \"";
-                append_escaped(out, vendor_message, 300);
+                detail::append_escaped(out, vendor_message, 300, true);
                 out += '"';
             }
         }
@@ -169,29 +201,6 @@ struct error {
     /// Lets Outcome treat `error` as an error-code-like type (used by TRY and by the no-value policy).
     friend boost::system::error_code make_error_code(const error& e) noexcept { return e.code; }
 
-private:
-    // Server text may hold control characters or be huge; never let it forge log lines.
-    static void append_escaped(std::string& out, std::string_view text, std::size_t limit) {
-        std::size_t n = 0;
-        for (char c : text) {
-            if (n++ == limit) {
-                out += "...";
-                return;
-            }
-            auto u = static_cast<unsigned char>(c);
-            if (u < 0x20 || u == 0x7f) {
-                static constexpr char hex[] = "0123456789abcdef";
-                out += "\\x";
-                out += hex[u >> 4];
-                out += hex[u & 15];
-            } else if (c == '"' || c == '\\') {
-                out += '\\';
-                out += c;
-            } else {
-                out += c;
-            }
-        }
-    }
 };
 
 /// `[[nodiscard]]` result of every operation. Reading `value()` of a failed result terminates: it is a bug,
