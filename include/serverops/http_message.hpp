@@ -39,6 +39,7 @@ public:
             if (detail::iequals(h.first, name)) return std::string_view(h.second);
         return std::nullopt;
     }
+    void reserve(std::size_t n) { items_.reserve(n); }
     auto begin() const { return items_.begin(); }
     auto end() const { return items_.end(); }
     std::size_t size() const { return items_.size(); }

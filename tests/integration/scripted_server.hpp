@@ -62,14 +62,41 @@ struct reply {
     std::string bytes;                   ///< written after the request was read
     std::chrono::milliseconds delay{0};  ///< before writing
     bool close_after = false;            ///< close once the bytes are written (truncates a body, for instance)
+    std::chrono::milliseconds pace{0};   ///< when set, `bytes` go out one at a time, this long apart
+    /// When set, written this long after the response, unasked (a server timing out an idle connection with a
+    /// 408); the server then closes.
+    std::string unsolicited;
+    std::chrono::milliseconds unsolicited_after{0};
 
-    static reply with(std::string bytes, bool close_after = false) { return {action::respond, std::move(bytes), 0ms, close_after}; }
+    static reply with(std::string bytes, bool close_after = false) {
+        reply r;
+        r.bytes = std::move(bytes);
+        r.close_after = close_after;
+        return r;
+    }
+    static reply trickled(std::chrono::milliseconds pace, std::string bytes = http_ok()) {
+        reply r = with(std::move(bytes));
+        r.pace = pace;
+        return r;
+    }
+    static reply ok_then_unsolicited(std::chrono::milliseconds after, std::string bytes) {
+        reply r = ok();
+        r.unsolicited = std::move(bytes);
+        r.unsolicited_after = after;
+        return r;
+    }
     static reply ok(std::string_view body = "{}") { return with(http_ok(body)); }
     static reply delayed(std::chrono::milliseconds d, std::string bytes = http_ok()) {
-        return {action::respond, std::move(bytes), d, false};
+        reply r = with(std::move(bytes));
+        r.delay = d;
+        return r;
     }
     /// Reads the request, then closes without a byte of response.
-    static reply hang_up() { return {action::hang_up, {}, 0ms, false}; }
+    static reply hang_up() {
+        reply r;
+        r.what = action::hang_up;
+        return r;
+    }
 };
 
 struct received_request;
@@ -81,6 +108,7 @@ struct connection_script {
     std::optional<reply> then;
     bool close_on_accept = false;  ///< close before reading anything
     std::function<reply(const received_request&)> responder;
+    bool never_read = false;  ///< accept, then read nothing until the client goes away (fills its send buffers)
 
     static connection_script keep_alive(reply r = reply::ok()) { return {{}, std::move(r), false, {}}; }
     static connection_script replies_then_close(std::vector<reply> rs) { return {std::move(rs), std::nullopt, false, {}}; }
@@ -88,6 +116,7 @@ struct connection_script {
     static connection_script by_request(std::function<reply(const received_request&)> f) {
         return {{}, std::nullopt, false, std::move(f)};
     }
+    static connection_script deaf() { return {{}, std::nullopt, false, {}, true}; }
 };
 
 struct received_request {
@@ -294,6 +323,12 @@ private:
 
     template <class Stream>
     asio::awaitable<void> run_script(Stream& stream, const connection_script& script, std::size_t id) {
+        if (script.never_read) {  // holds the connection until the server stops
+            boost::system::error_code ec;
+            asio::steady_timer timer(co_await asio::this_coro::executor, 60s);
+            co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            co_return;
+        }
         boost::beast::flat_buffer buffer;
         for (std::size_t n = 0;; ++n) {
             const reply* r = n < script.replies.size() ? &script.replies[n] : (script.then ? &*script.then : nullptr);
@@ -311,8 +346,24 @@ private:
                 asio::steady_timer timer(co_await asio::this_coro::executor, r->delay);
                 co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             }
-            co_await asio::async_write(stream, asio::buffer(r->bytes), asio::redirect_error(asio::use_awaitable, ec));
+            if (r->pace.count() > 0) {
+                for (std::size_t i = 0; i < r->bytes.size() && !ec; ++i) {
+                    co_await asio::async_write(stream, asio::buffer(&r->bytes[i], 1),
+                                               asio::redirect_error(asio::use_awaitable, ec));
+                    asio::steady_timer timer(co_await asio::this_coro::executor, r->pace);
+                    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                }
+            } else {
+                co_await asio::async_write(stream, asio::buffer(r->bytes), asio::redirect_error(asio::use_awaitable, ec));
+            }
             if (ec || r->close_after) co_return;
+            if (!r->unsolicited.empty()) {
+                asio::steady_timer timer(co_await asio::this_coro::executor, r->unsolicited_after);
+                co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                co_await asio::async_write(stream, asio::buffer(r->unsolicited),
+                                           asio::redirect_error(asio::use_awaitable, ec));
+                co_return;
+            }
         }
     }
 

@@ -317,6 +317,48 @@ TYPED_TEST(TransportCommon, SlowServerTimesOutWithinRequestTimeout) {
     EXPECT_GE(took, 250ms);
 }
 
+TYPED_TEST(TransportCommon, TrickledResponseTimesOutAtTheRequestDeadline) {
+    // Every byte arrives well within the timeout, the whole response does not: the deadline spans all the reads.
+    scripted_server server(connection_script::keep_alive(reply::trickled(20ms)));
+    auto options = test_options();
+    options.request_timeout = 300ms;
+    auto client = this->make(plain_endpoint(server), options);
+    const auto start = clock_type::now();
+    auto r = client->send(get());
+    const auto took = clock_type::now() - start;
+    EXPECT_TRUE(fails_with(r, errc::timeout));
+    EXPECT_LT(took, 2s);
+    EXPECT_GE(took, 250ms);
+}
+
+TYPED_TEST(TransportCommon, ServerThatStopsReadingTimesOutTheWrite) {
+    scripted_server server(connection_script::deaf());
+    auto options = test_options();
+    options.request_timeout = 300ms;
+    auto client = this->make(plain_endpoint(server), options);
+    auto big = post("/v2/operations/pause", std::string(64u * 1024u * 1024u, 'x'));  // more than socket buffers hold
+    const auto start = clock_type::now();
+    auto r = client->send(big);
+    const auto took = clock_type::now() - start;
+    EXPECT_TRUE(fails_with(r, errc::timeout));
+    EXPECT_LT(took, 3s);
+}
+
+TYPED_TEST(TransportCommon, UnsolicitedResponseOnAnIdleConnectionIsNotTakenForTheNextOne) {
+    // A server timing out the idle connection with a 408 before closing it: the bytes wait in the client's socket.
+    const std::string timed_out = http_ok("", "Connection: close\r\n", 408);
+    for (const auto& next : {get(), post()}) {
+        scripted_server server;
+        server.push(connection_script::replies_then_close({reply::ok_then_unsolicited(10ms, timed_out)}));
+        auto client = this->make(plain_endpoint(server));
+        ASSERT_TRUE(succeeded(client->send(get())));
+        ASSERT_TRUE(server.wait_closed(1));
+        std::this_thread::sleep_for(50ms);  // the 408 and the FIN reach the client
+        ASSERT_TRUE(succeeded(client->send(next))) << next.target;
+        EXPECT_EQ(server.connection_count(), 2u);
+    }
+}
+
 TYPED_TEST(TransportCommon, TruncatedBodyIsConnectionClosed) {
     scripted_server server(connection_script::keep_alive(
         reply::with("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"partial\":", /*close_after=*/true)));

@@ -2,28 +2,26 @@
 #ifndef SERVEROPS_BEAST_SYNC_TRANSPORT_HPP
 #define SERVEROPS_BEAST_SYNC_TRANSPORT_HPP
 
-#include <serverops/beast/detail/connection.hpp>
+#include <serverops/beast/detail/connection_config.hpp>
 #include <serverops/beast/detail/messages.hpp>
-#include <serverops/beast/detail/roundtrip.hpp>
+#include <serverops/beast/detail/sync_roundtrip.hpp>
 #include <serverops/endpoint.hpp>
 #include <serverops/transport.hpp>
 #include <serverops/transport_options.hpp>
 
-#include <boost/asio/io_context.hpp>
-
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <utility>
 
 namespace serverops {
 
-/// `send` blocks until the response is read or a deadline passes. Deadlines come from Beast's timed async
-/// operations run on a private io_context, so no call can block longer than its timeouts (name resolution
+/// `send` blocks until the response is read or a deadline passes: the socket does non-blocking I/O and every wait
+/// is a poll() bounded by the request's deadline, so no call can block longer than its timeouts (name resolution
 /// excepted, see transport_options::connect_timeout).
 ///
 /// The connection is kept alive between calls and reopened when the server closed it; see
-/// beast/detail/roundtrip.hpp for when a request may be sent twice (idempotent ones only, before any response byte).
+/// beast/detail/sync_roundtrip.hpp for when a request may be sent twice (idempotent ones only, before any response
+/// byte).
 /// Calls from several threads are serialized. Errors are returned, never raised; movable, not copyable.
 class beast_sync_transport {
 public:
@@ -35,19 +33,9 @@ public:
         std::lock_guard lock(state_->mutex);
         const auto& cfg = state_->config;
         if (cfg.setup_error) return failure(*cfg.setup_error);
-        auto wire = beast_detail::to_beast_request(req, cfg.target, cfg.options);
+        auto wire = beast_detail::request_bytes(req, cfg.target, cfg.options);
         if (!wire) return failure(std::move(wire).error());
-
-        std::optional<result<http_response>> outcome;
-        state_->io.restart();
-        beast_detail::async_roundtrip(state_->conn, std::move(wire).value(), req.idempotent,
-                                      [&outcome](result<http_response> r) { outcome.emplace(std::move(r)); });
-        state_->io.run();
-        if (!outcome) {  // unreachable: the exchange always completes once io.run() returns
-            state_->conn.close();
-            return failure(errc::transport_failure, "the exchange ended without a result");
-        }
-        return std::move(*outcome);
+        return beast_detail::sync_roundtrip(state_->conn, wire.value(), req.idempotent);
     }
 
     /// Closes the idle keep-alive connection, if any; the next send opens a new one.
@@ -62,12 +50,10 @@ public:
 private:
     struct state {
         state(endpoint ep, transport_options opts)
-            : config(beast_detail::make_connection_config(std::move(ep), std::move(opts))),
-              conn(io.get_executor(), config) {}
+            : config(beast_detail::make_connection_config(std::move(ep), std::move(opts))), conn(config) {}
         std::mutex mutex;
         beast_detail::connection_config config;
-        boost::asio::io_context io{1};
-        beast_detail::connection conn;  // last: refers to `config` and runs on `io`
+        beast_detail::sync_connection conn;  // last: refers to `config`
     };
     std::unique_ptr<state> state_;  // stable address for the connection's references, and a movable transport
 };

@@ -53,7 +53,7 @@ public:
         c->idempotent = req.idempotent;
 
         if (config_.setup_error) return post_failure(std::move(c), *config_.setup_error);
-        auto wire = to_beast_request(req, config_.target, config_.options);
+        auto wire = request_bytes(req, config_.target, config_.options);
         if (!wire) return post_failure(std::move(c), std::move(wire).error());
         c->request = std::move(wire).value();
 
@@ -91,7 +91,7 @@ private:
         handler_type handler;
         asio::cancellation_slot slot;
         std::optional<asio::any_completion_executor> work;  // keeps the handler's executor busy while pending
-        beast_request request;
+        std::string request;  // wire form
         bool idempotent = false;
         call_state state = call_state::created;
         connection* conn = nullptr;  // while running

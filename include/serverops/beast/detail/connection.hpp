@@ -3,7 +3,9 @@
 #ifndef SERVEROPS_BEAST_DETAIL_CONNECTION_HPP
 #define SERVEROPS_BEAST_DETAIL_CONNECTION_HPP
 
+#include <serverops/beast/detail/connection_config.hpp>
 #include <serverops/beast/detail/error_mapping.hpp>
+#include <serverops/beast/detail/probe.hpp>
 #include <serverops/beast/detail/tls_setup.hpp>
 #include <serverops/endpoint.hpp>
 #include <serverops/error.hpp>
@@ -11,15 +13,12 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/socket_base.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
-#include <openssl/bio.h>
-#include <openssl/ssl.h>
-
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -27,27 +26,6 @@ namespace serverops::beast_detail {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-
-/// Everything a connection needs that does not change after the transport is built.
-struct connection_config {
-    endpoint target;
-    transport_options options;
-    std::shared_ptr<ssl::context> tls_context;  ///< set when target.tls
-    std::optional<error> setup_error;           ///< bad endpoint or TLS settings: every send fails with it
-};
-
-inline connection_config make_connection_config(endpoint ep, transport_options opts) {
-    connection_config cfg{std::move(ep), std::move(opts), nullptr, std::nullopt};
-    if (cfg.options.max_connections == 0) cfg.options.max_connections = 1;
-    if (cfg.target.host.empty() || cfg.target.port.empty()) {
-        cfg.setup_error = error(errc::invalid_request, "endpoint has no host or port");
-    } else if (cfg.target.tls) {
-        auto ctx = make_tls_context(cfg.options.tls);
-        if (ctx) cfg.tls_context = std::move(ctx).value();
-        else cfg.setup_error = std::move(ctx).error();
-    }
-    return cfg;
-}
 
 class connection {
 public:
@@ -94,24 +72,15 @@ public:
         return prepare_tls_stream(*tls_, config_.target.host, config_.options.tls);
     }
 
-    /// Non-blocking check that an idle keep-alive connection is still usable: no pending bytes anywhere (a server
-    /// says nothing unasked, so bytes mean a close_notify, a 408 or garbage) and no EOF/error on the socket.
-    bool probe_alive() {
-        if (!is_open() || buffer_.size() != 0) return false;
-        if (tls_) {
-            SSL* ssl = tls_->native_handle();
-            if (SSL_pending(ssl) > 0 || BIO_ctrl_pending(SSL_get_rbio(ssl)) > 0) return false;
-        }
-        auto& socket = tcp_layer().socket();
-        error_code ec;
-        socket.non_blocking(true, ec);
-        if (ec) return false;
-        char byte = 0;
-        socket.receive(asio::buffer(&byte, 1), asio::socket_base::message_peek, ec);
-        error_code restore_ec;
-        socket.non_blocking(false, restore_ec);
-        return ec == asio::error::would_block && !restore_ec;
+    /// Whether the open connection may carry this request (see should_probe and idle_connection_is_usable).
+    bool reusable_for(bool idempotent) noexcept {
+        if (!is_open()) return false;
+        if (!should_probe(idempotent, last_exchange_end_, std::chrono::steady_clock::now())) return true;
+        return idle_connection_is_usable(tcp_layer().socket(), tls_ ? tls_->native_handle() : nullptr, buffer_);
     }
+
+    /// Records that an exchange just completed and the connection stays open.
+    void exchange_completed() noexcept { last_exchange_end_ = std::chrono::steady_clock::now(); }
 
     /// Drops the connection without a TLS close_notify: the peer sees the end of a complete exchange, which HTTP
     /// tolerates, and closing never waits on the network.
@@ -140,6 +109,7 @@ private:
     std::optional<tls_stream> tls_;
     boost::beast::flat_buffer buffer_;
     bool aborted_ = false;
+    std::chrono::steady_clock::time_point last_exchange_end_{};
 };
 
 }  // namespace serverops::beast_detail

@@ -1,6 +1,7 @@
 // One request/response exchange on a connection slot, as a composed async operation that both transports drive
 // (the sync one on a private io_context). It owns the rules for reusing keep-alive connections:
-//   1. An idle connection is probed (non-blocking) before reuse; if the peer closed it, a fresh one is opened.
+//   1. An idle connection is probed (non-blocking) before reuse, unless an idempotent request follows within
+//      unprobed_reuse_window (beast/detail/probe.hpp); if the peer closed it, a fresh one is opened.
 //   2. If a reused connection still fails with "peer closed" before any response byte arrived, an idempotent
 //      request is sent once more on a fresh connection. A non-idempotent request is never sent twice: once its
 //      write has started, any failure is returned.
@@ -16,26 +17,25 @@
 #include <serverops/transport.hpp>
 
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/coroutine.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 
-#include <algorithm>
-#include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 
 namespace serverops::beast_detail {
 
 class roundtrip_op : asio::coroutine {
 public:
-    roundtrip_op(connection& conn, beast_request request, bool idempotent)
+    roundtrip_op(connection& conn, std::string request, bool idempotent)
         : conn_(&conn), state_(std::make_unique<state>(std::move(request), idempotent)) {}
 
     template <class Self>
@@ -58,9 +58,9 @@ public:
 
 private:
     struct state {
-        state(beast_request r, bool idem) : request(std::move(r)), idempotent(idem) {}
-        beast_request request;  // stable address: async_write serializes from it
-        std::optional<http::response_parser<http::string_body>> parser;
+        state(std::string r, bool idem) : request(std::move(r)), idempotent(idem) {}
+        std::string request;  // the wire form (request_bytes); stable address while async_write sends it
+        std::optional<response_reader> parser;
         tcp::resolver::results_type endpoints;
         std::optional<error> early_failure;  // found before any I/O; reported after a post
         bool idempotent;
@@ -88,12 +88,7 @@ private:
                !(state_->parser && state_->parser->got_some());
     }
 
-    void start_parser() {
-        auto& p = state_->parser.emplace();
-        p.body_limit(options().max_response_body);
-        p.header_limit(static_cast<std::uint32_t>(
-            std::min<std::size_t>(options().max_response_header, UINT32_MAX)));
-    }
+    void start_parser() { apply_limits(state_->parser.emplace(), options()); }
 
     template <class Self>
     void resume(Self& self, error_code ec) {
@@ -102,7 +97,7 @@ private:
             if (conn_->aborted()) {
                 st.early_failure = error(errc::cancelled, "the request was cancelled");
             } else if (conn_->is_open()) {
-                st.reused = conn_->probe_alive();  // rule 1
+                st.reused = conn_->reusable_for(st.idempotent);  // rule 1
                 if (!st.reused) conn_->close();
             }
             if (st.early_failure) {
@@ -139,7 +134,7 @@ private:
                 conn_->buffer().clear();
                 conn_->tcp_layer().expires_after(options().request_timeout);  // one deadline for write + read
                 BOOST_ASIO_CORO_YIELD conn_->with_stream(
-                    [&](auto& stream) { http::async_write(stream, st.request, std::move(self)); });
+                    [&](auto& stream) { asio::async_write(stream, asio::buffer(st.request), std::move(self)); });
                 if (ec) {
                     if (may_retry(ec)) {
                         st.retried = true;
@@ -167,7 +162,8 @@ private:
             conn_->tcp_layer().expires_never();
             const bool reusable = st.parser->keep_alive() && !st.parser->need_eof() && conn_->buffer().size() == 0;
             if (!reusable) conn_->close();
-            self.complete(to_http_response(st.parser->release()));
+            else conn_->exchange_completed();
+            self.complete(st.parser->release());
         }
     }
 
@@ -178,7 +174,7 @@ private:
 /// Completion signature `void(result<http_response>)`. The connection must outlive the operation; cancellation
 /// goes through `connection::abort()`, not through a cancellation slot.
 template <class CompletionToken>
-auto async_roundtrip(connection& conn, beast_request request, bool idempotent, CompletionToken&& token) {
+auto async_roundtrip(connection& conn, std::string request, bool idempotent, CompletionToken&& token) {
     return asio::async_compose<CompletionToken, completion_signature<http_response>>(
         roundtrip_op(conn, std::move(request), idempotent), token, conn.get_executor());
 }

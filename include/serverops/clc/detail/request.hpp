@@ -24,9 +24,12 @@ namespace serverops::clc::detail {
 /// prefix + "/" + each segment percent-encoded (only RFC 3986 unreserved characters stay literal).
 inline std::string make_target(const context& ctx, std::initializer_list<std::string_view> segments) {
     std::string t = ctx.path_prefix;
-    for (auto s : segments) {
-        t += '/';
-        t += boost::urls::encode(s, boost::urls::unreserved_chars);
+    for (auto s : segments) {  // encoded in place: no temporary string per segment
+        const auto n = boost::urls::encoded_size(s, boost::urls::unreserved_chars);
+        const auto at = t.size() + 1;
+        t.resize(at + n);
+        t[at - 1] = '/';
+        boost::urls::encode(t.data() + at, n, s, boost::urls::unreserved_chars);
     }
     return t;
 }
