@@ -226,6 +226,32 @@ TYPED_TEST(TransportCommon, ReturnsStatusAllHeadersAndBody) {
     EXPECT_EQ(r.value().body, R"({"id":"q1"})");
 }
 
+TYPED_TEST(TransportCommon, ChunkedBodyIsReassembledAndTheConnectionKept) {
+    const std::string chunked =
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\n{\"id\":\r\n5\r\n\"q1\"}\r\n0\r\n\r\n";
+    scripted_server server(connection_script::keep_alive(reply::with(chunked)));
+    auto client = this->make(plain_endpoint(server));
+    for (int i = 0; i < 2; ++i) {
+        auto r = client->send(get());
+        ASSERT_TRUE(succeeded(r));
+        EXPECT_EQ(r.value().body, R"({"id":"q1"})");
+    }
+    EXPECT_EQ(server.connection_count(), 1u);
+}
+
+TYPED_TEST(TransportCommon, BodyDelimitedByCloseIsReadWholeAndTheConnectionDropped) {
+    // HTTP/1.1 without Content-Length or chunking: the body ends where the server closes.
+    scripted_server server(connection_script::keep_alive(
+        reply::with("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{\"ok\":true}", /*close_after=*/true)));
+    auto client = this->make(plain_endpoint(server));
+    for (int i = 0; i < 2; ++i) {
+        auto r = client->send(get());
+        ASSERT_TRUE(succeeded(r));
+        EXPECT_EQ(r.value().body, R"({"ok":true})");
+    }
+    EXPECT_EQ(server.connection_count(), 2u);
+}
+
 TYPED_TEST(TransportCommon, HonoursConnectionClose) {
     scripted_server server(connection_script::keep_alive(reply::with(http_ok("{}", "Connection: close\r\n"))));
     auto client = this->make(plain_endpoint(server));
