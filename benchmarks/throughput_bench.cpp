@@ -1,6 +1,7 @@
 // Calls per second of a small CLC operation (GET queue status) against the in-process emulator over loopback:
 // - the serverops sync session (encode, Beast sync transport, decode, session bookkeeping) on one keep-alive connection;
 // - a hand-written raw Beast loop sending the same request bytes on one keep-alive connection (no JSON decoding);
+// - both of them in one loop, alternating timed blocks (the ratio benchmarks/run reports);
 // - the serverops async session with 16 concurrent callers sharing a pool of 16 connections.
 #include <serverops/beast/async_transport.hpp>
 #include <serverops/beast/sync_transport.hpp>
