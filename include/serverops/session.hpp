@@ -36,7 +36,9 @@ concept authenticator = requires(A& a, const A& ca, typename A::context_type& ct
 };
 
 /// An authenticator that logs in: `login_request()` builds the login operation; `apply_login` stores what it
-/// returned in the context and says how long it stays valid (nullopt: unknown).
+/// returned in the context and says how long it stays valid (nullopt: unknown). Optionally,
+/// `credential_lifetime(ctx)` says how long credentials already in a context stay valid (e.g. a JWT's `exp`), for a
+/// session that starts with them.
 template <class A>
 concept login_authenticator = authenticator<A> && requires(A& a, const A& ca, typename A::context_type& ctx) {
     typename A::login_operation;
@@ -83,7 +85,13 @@ public:
           logged_(transport_, &opts_.log),
           client_(logged_, std::move(base)),
           auth_(std::move(auth)),
-          seed_(opts_.jitter_seed) {}
+          seed_(opts_.jitter_seed) {
+        // Credentials the caller brings are used as they are, until their known expiry or until the API rejects
+        // them (then the session logs in once and sends the call again).
+        if constexpr (logs_in) {
+            if (auth_.has_credentials(client_.context())) renew_after(known_lifetime(client_.context()));
+        }
+    }
     session(const session&) = delete;
     session& operator=(const session&) = delete;
 
@@ -180,10 +188,21 @@ private:
 
     template <class LoginResponse>
     void apply_login(const LoginResponse& r) {
-        auto lifetime = auth_.apply_login(client_.context(), r).value_or(opts_.assumed_credential_lifetime);
+        renew_after(auth_.apply_login(client_.context(), r));
+        log(log_level::info, std::string(Auth::login_operation::name) + ": logged in");
+    }
+
+    /// Schedules the next login a margin before the credentials expire (unknown lifetime: the assumed one).
+    void renew_after(std::optional<std::chrono::seconds> lifetime_if_known) {
+        const auto lifetime = lifetime_if_known.value_or(opts_.assumed_credential_lifetime);
         auto renew_in = lifetime > 2 * opts_.renew_margin ? lifetime - opts_.renew_margin : lifetime / 2;
         renew_at_ = now() + std::max<std::chrono::seconds>(renew_in, std::chrono::seconds(0));
-        log(log_level::info, std::string(Auth::login_operation::name) + ": logged in");
+    }
+
+    std::optional<std::chrono::seconds> known_lifetime(const context_type& ctx) const {
+        if constexpr (requires { { auth_.credential_lifetime(ctx) } -> std::same_as<std::optional<std::chrono::seconds>>; })
+            return auth_.credential_lifetime(ctx);
+        else return std::nullopt;
     }
 
     template <class Op>

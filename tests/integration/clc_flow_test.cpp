@@ -7,10 +7,9 @@
 #include <serverops/clc/session.hpp>
 #include <serverops/testing/emulator.hpp>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include "../common/run_modes.hpp"
+
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -24,16 +23,8 @@ namespace asio = boost::asio;
 using serverops::testing::emulator;
 using serverops::testing::fault;
 
-enum class mode { sync, callback, coroutine };
-
-std::string name_of(mode m) {
-    switch (m) {
-    case mode::sync: return "Sync";
-    case mode::callback: return "Callback";
-    case mode::coroutine: return "Coroutine";
-    }
-    return "?";
-}
+using serverops_test::mode;
+using serverops_test::name_of;
 
 // Runs the same calls through a sync session or an async one (callback or coroutine), so a test body is written once.
 class driver {
@@ -69,26 +60,7 @@ public:
 private:
     template <class R, class Start>
     result<R> run(Start start) {
-        std::optional<result<R>> out;
-        if (mode_ == mode::callback) {
-            start([&](result<R> r) {
-                ++completions_;
-                out.emplace(std::move(r));
-            });
-        } else {
-            asio::co_spawn(
-                io_,
-                [&]() -> asio::awaitable<void> {
-                    auto r = co_await start(asio::use_awaitable);
-                    ++completions_;
-                    out.emplace(std::move(r));
-                },
-                asio::detached);
-        }
-        io_.restart();
-        io_.run_for(20s);  // bounded: a hang fails the test instead of blocking it
-        if (!out) return failure(errc::timeout, "the async operation did not complete");
-        return std::move(*out);
+        return serverops_test::run_to_completion<R>(io_, mode_, std::move(start), completions_);
     }
 
     mode mode_;

@@ -164,6 +164,18 @@ protected:
     std::unique_ptr<Driver> make(endpoint ep, transport_options o = test_options()) {
         return std::make_unique<Driver>(std::move(ep), std::move(o));
     }
+
+    /// Sends `req` with a 300 ms request timeout; expects errc::timeout, and returns how long the call took.
+    clock_type::duration send_expecting_timeout(const scripted_server& server, const http_request& req) {
+        auto options = test_options();
+        options.request_timeout = 300ms;
+        auto client = make(plain_endpoint(server), options);
+        const auto start = clock_type::now();
+        auto r = client->send(req);
+        const auto took = clock_type::now() - start;
+        EXPECT_TRUE(fails_with(r, errc::timeout));
+        return took;
+    }
 };
 TYPED_TEST_SUITE(TransportCommon, drivers, driver_names);
 
@@ -332,13 +344,7 @@ TYPED_TEST(TransportCommon, ConnectionRefusedIsTransportFailure) {
 
 TYPED_TEST(TransportCommon, SlowServerTimesOutWithinRequestTimeout) {
     scripted_server server(connection_script::keep_alive(reply::delayed(5s)));
-    auto options = test_options();
-    options.request_timeout = 300ms;
-    auto client = this->make(plain_endpoint(server), options);
-    const auto start = clock_type::now();
-    auto r = client->send(get());
-    const auto took = clock_type::now() - start;
-    EXPECT_TRUE(fails_with(r, errc::timeout));
+    const auto took = this->send_expecting_timeout(server, get());
     EXPECT_LT(took, 2s);
     EXPECT_GE(took, 250ms);
 }
@@ -346,28 +352,15 @@ TYPED_TEST(TransportCommon, SlowServerTimesOutWithinRequestTimeout) {
 TYPED_TEST(TransportCommon, TrickledResponseTimesOutAtTheRequestDeadline) {
     // Every byte arrives well within the timeout, the whole response does not: the deadline spans all the reads.
     scripted_server server(connection_script::keep_alive(reply::trickled(20ms)));
-    auto options = test_options();
-    options.request_timeout = 300ms;
-    auto client = this->make(plain_endpoint(server), options);
-    const auto start = clock_type::now();
-    auto r = client->send(get());
-    const auto took = clock_type::now() - start;
-    EXPECT_TRUE(fails_with(r, errc::timeout));
+    const auto took = this->send_expecting_timeout(server, get());
     EXPECT_LT(took, 2s);
     EXPECT_GE(took, 250ms);
 }
 
 TYPED_TEST(TransportCommon, ServerThatStopsReadingTimesOutTheWrite) {
     scripted_server server(connection_script::deaf());
-    auto options = test_options();
-    options.request_timeout = 300ms;
-    auto client = this->make(plain_endpoint(server), options);
-    auto big = post("/v2/operations/pause", std::string(64u * 1024u * 1024u, 'x'));  // more than socket buffers hold
-    const auto start = clock_type::now();
-    auto r = client->send(big);
-    const auto took = clock_type::now() - start;
-    EXPECT_TRUE(fails_with(r, errc::timeout));
-    EXPECT_LT(took, 3s);
+    const auto big = post("/v2/operations/pause", std::string(64u * 1024u * 1024u, 'x'));  // more than buffers hold
+    EXPECT_LT(this->send_expecting_timeout(server, big), 3s);
 }
 
 TYPED_TEST(TransportCommon, UnsolicitedResponseOnAnIdleConnectionIsNotTakenForTheNextOne) {

@@ -133,6 +133,55 @@ TEST_F(ClcSession, ConfiguredAliasWinsOverTheLoginResponse) {
     EXPECT_EQ(transport.requests().back().target, "/v2/operations/SUBACCT/status/x");
 }
 
+TEST_F(ClcSession, StartsWithTheCallersTokenWithoutLoggingIn) {
+    fake.token = jwt_expiring_in(2h);
+    fake.statuses["wa1-1"] = {"succeeded"};
+    clc::context ctx;
+    ctx.account_alias = "ALIAS";
+    ctx.bearer_token = fake.token;
+    clc::session<mock_transport&> s(transport, {"user", "pw"}, ctx, options());
+    EXPECT_TRUE(s.logged_in());
+    ASSERT_TRUE(s.call(clc::get_status{"wa1-1"}));
+    EXPECT_EQ(fake.logins, 0);
+    EXPECT_EQ(transport.request_count(), 1u);
+}
+
+TEST_F(ClcSession, CallersRefusedTokenIsReplacedByOneLogin) {
+    fake.statuses["wa1-1"] = {"succeeded"};
+    clc::context ctx;
+    ctx.account_alias = "ALIAS";
+    ctx.bearer_token = "revoked";
+    clc::session<mock_transport&> s(transport, {"user", "pw"}, ctx, options());
+    ASSERT_TRUE(s.call(clc::get_status{"wa1-1"}));
+    auto reqs = transport.requests();
+    ASSERT_EQ(reqs.size(), 3u);  // refused, login, sent again with the new token
+    EXPECT_EQ(reqs[0].headers.find("Authorization").value(), "Bearer revoked");
+    EXPECT_EQ(reqs[1].target, "/v2/authentication/login");
+    EXPECT_EQ(reqs[2].headers.find("Authorization").value(), "Bearer token-1");
+}
+
+TEST_F(ClcSession, CallersExpiredTokenIsRenewedBeforeTheFirstCall) {
+    fake.statuses["wa1-1"] = {"succeeded"};
+    clc::context ctx;
+    ctx.account_alias = "ALIAS";
+    ctx.bearer_token = jwt_expiring_in(-1h);
+    clc::session<mock_transport&> s(transport, {"user", "pw"}, ctx, options());
+    ASSERT_TRUE(s.call(clc::get_status{"wa1-1"}));
+    auto reqs = transport.requests();
+    ASSERT_EQ(reqs.size(), 2u);
+    EXPECT_EQ(reqs[0].target, "/v2/authentication/login");
+}
+
+TEST_F(ClcSession, ATokenWithoutAnAliasIsNotEnoughToSkipTheLogin) {
+    fake.statuses["wa1-1"] = {"succeeded"};
+    clc::context ctx;
+    ctx.bearer_token = jwt_expiring_in(2h);
+    clc::session<mock_transport&> s(transport, {"user", "pw"}, ctx, options());
+    EXPECT_FALSE(s.logged_in());
+    ASSERT_TRUE(s.call(clc::get_status{"wa1-1"}));
+    EXPECT_EQ(fake.logins, 1);
+}
+
 TEST_F(ClcSession, BadCredentialsAreNeverRetried) {
     auto s = make({"user", "wrong"});
     auto r = s.call(clc::start_maintenance{{"a"}});

@@ -44,11 +44,15 @@ struct authenticator {
     std::optional<std::chrono::seconds> apply_login(context& ctx, const login_response& r) const {
         ctx.bearer_token = r.bearer_token;
         ctx.account_alias = account_alias.empty() ? r.account_alias : account_alias;
-        if (auto exp = detail::token_expiry(r.bearer_token))
+        return credential_lifetime(ctx);
+    }
+    std::optional<std::chrono::seconds> credential_lifetime(const context& ctx) const {
+        if (auto exp = detail::token_expiry(ctx.bearer_token))
             return std::chrono::duration_cast<std::chrono::seconds>(*exp - std::chrono::system_clock::now());
         return std::nullopt;
     }
-    bool has_credentials(const context& ctx) const { return !ctx.bearer_token.empty(); }
+    /// The alias is part of every target, so a token alone cannot make a call.
+    bool has_credentials(const context& ctx) const { return !ctx.bearer_token.empty() && !ctx.account_alias.empty(); }
     void forget(context& ctx) const { ctx.bearer_token.clear(); }
     bool is_rejection(const error& e) const { return e.is(errc::unauthorized); }
 };
