@@ -363,6 +363,20 @@ TYPED_TEST(TransportCommon, ServerThatStopsReadingTimesOutTheWrite) {
     EXPECT_LT(this->send_expecting_timeout(server, big), 3s);
 }
 
+TYPED_TEST(TransportCommon, SilentTlsPeerTimesOutTheHandshake) {
+    scripted_server server(connection_script::deaf());  // accepts, never answers the ClientHello
+    auto options = test_options();
+    options.tls_handshake_timeout = 300ms;
+    auto client = this->make(endpoint{true, "127.0.0.1", server.port(), ""}, options);
+    const auto start = clock_type::now();
+    auto r = client->send(get());
+    const auto took = clock_type::now() - start;
+    ASSERT_TRUE(fails_with(r, errc::timeout));
+    EXPECT_TRUE(contains(r.error().detail, "TLS handshake")) << r.error().detail;
+    EXPECT_GE(took, 250ms);
+    EXPECT_LT(took, 2s);
+}
+
 TYPED_TEST(TransportCommon, UnsolicitedResponseOnAnIdleConnectionIsNotTakenForTheNextOne) {
     // A server timing out the idle connection with a 408 before closing it: the bytes wait in the client's socket.
     const std::string timed_out = http_ok("", "Connection: close\r\n", 408);
