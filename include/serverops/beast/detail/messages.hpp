@@ -123,7 +123,6 @@ inline result<std::string> request_bytes(const http_request& req, const endpoint
 /// the body. Limits, framing (Content-Length, chunked, EOF) and keep-alive are Beast's basic_parser's.
 class response_reader : public http::basic_parser<false> {
 public:
-    http_response& get() noexcept { return response_; }
     http_response release() noexcept { return std::move(response_); }
 
 private:

@@ -1,5 +1,5 @@
-// One request/response exchange on a connection slot, as a composed async operation that both transports drive
-// (the sync one on a private io_context). It owns the rules for reusing keep-alive connections:
+// One request/response exchange on a connection slot of the async transport, as a composed operation. The rules for
+// reusing keep-alive connections, which the sync exchange (sync_roundtrip.hpp) follows too:
 //   1. An idle connection is probed (non-blocking) before reuse, unless an idempotent request follows within
 //      unprobed_reuse_window (beast/detail/probe.hpp); if the peer closed it, a fresh one is opened.
 //   2. If a reused connection still fails with "peer closed" before any response byte arrived, an idempotent

@@ -1,11 +1,6 @@
-// One blocking request/response exchange on the sync transport's connection, under the same keep-alive rules as
-// the async exchange (beast/detail/roundtrip.hpp):
-//   1. An idle connection is probed (non-blocking) before reuse, unless an idempotent request follows within
-//      unprobed_reuse_window (beast/detail/probe.hpp); if the peer closed it, a fresh one is opened.
-//   2. If a reused connection still fails with "peer closed" before any response byte arrived, an idempotent
-//      request is sent once more on a fresh connection. A non-idempotent request is never sent twice.
-//   3. Any error, a `Connection: close`, a response delimited by EOF or unexpected extra bytes discard the
-//      connection.
+// One blocking request/response exchange on the sync transport's connection, under the keep-alive rules 1-3 listed
+// in beast/detail/roundtrip.hpp (probe before reuse, one fresh-connection retry for idempotent requests only,
+// discard on error, `Connection: close`, EOF framing or extra bytes).
 #ifndef SERVEROPS_BEAST_DETAIL_SYNC_ROUNDTRIP_HPP
 #define SERVEROPS_BEAST_DETAIL_SYNC_ROUNDTRIP_HPP
 
