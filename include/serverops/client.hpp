@@ -9,11 +9,18 @@
 #include <boost/asio/compose.hpp>
 #include <boost/asio/post.hpp>
 
+#include <chrono>
 #include <optional>
 #include <type_traits>
 #include <utility>
 
 namespace serverops {
+
+/// Per-call settings a caller (a session, a wait) passes down to the transport.
+struct call_options {
+    /// Nothing of the exchange runs past this (see http_request::deadline).
+    std::optional<std::chrono::steady_clock::time_point> deadline{};
+};
 
 /// Thin and stateless apart from the vendor context: encode -> transport -> decode.
 /// `Transport` may be a reference type (`client<mock_transport&, clc::context>`) to share one transport.
@@ -33,9 +40,10 @@ public:
     /// Sends `op` and blocks until its typed result is known.
     template <operation Op>
         requires std::same_as<typename Op::context_type, Context> && sync_transport<transport_type>
-    result<typename Op::response_type> call(const Op& op) {
+    result<typename Op::response_type> call(const Op& op, const call_options& opts = {}) {
         auto req = encode(op, context_);
         if (!req) return failure(with_operation<Op>(std::move(req).error()));
+        req.value().deadline = opts.deadline;
         auto res = transport_.send(req.value());
         if (!res) return failure(with_operation<Op>(std::move(res).error()));
         return decode(op, res.value());
@@ -51,8 +59,13 @@ public:
     template <operation Op, class CompletionToken>
         requires std::same_as<typename Op::context_type, Context> && async_transport<transport_type>
     auto async_call(const Op& op, CompletionToken&& token) {
+        return async_call(op, call_options{}, std::forward<CompletionToken>(token));
+    }
+    template <operation Op, class CompletionToken>
+        requires std::same_as<typename Op::context_type, Context> && async_transport<transport_type>
+    auto async_call(const Op& op, const call_options& opts, CompletionToken&& token) {
         return boost::asio::async_compose<CompletionToken, completion_signature<typename Op::response_type>>(
-            call_op<Op>{this, op}, token, transport_.get_executor());
+            call_op<Op>{this, op, opts}, token, transport_.get_executor());
     }
 
 private:
@@ -60,6 +73,7 @@ private:
     struct call_op {
         client* self_;
         Op op_;
+        call_options opts_;
         std::optional<error> early_{};
         bool started_ = false;
 
@@ -76,6 +90,7 @@ private:
                 boost::asio::post(std::move(self));  // never complete inline
                 return;
             }
+            req.value().deadline = opts_.deadline;
             self_->transport_.async_send(std::move(req).value(), std::move(self));
         }
 

@@ -151,6 +151,13 @@ struct error {
     std::string detail;                ///< client-generated context, never contains secrets
     std::string_view operation;        ///< static name of the operation, e.g. "clc.startMaintenance"
     std::optional<std::chrono::seconds> retry_after;  ///< from a Retry-After header
+    /// True when the request may have reached the server and may have taken effect, but the outcome is unknown: the
+    /// transport failed, timed out or was cancelled after a byte of the request may have been written, or the
+    /// server answered in a way that does not say whether it acted (5xx other than 503, a 2xx that cannot be
+    /// decoded). False when the request certainly did not execute (never sent; refused with 4xx, 429 or 503).
+    /// Set only for non-idempotent requests (for an idempotent one, running twice is harmless). For a power or
+    /// maintenance POST this is the answer to "was it queued?": read the server's state before sending it again.
+    bool may_have_executed = false;
 
     error() = default;
     error(errc e, std::string detail_text = {}) : code(make_error_code(e)), detail(std::move(detail_text)) {}
@@ -180,6 +187,7 @@ struct error {
             out += cause.message();
             out += ']';
         }
+        if (may_have_executed) out += " (the request may have reached the server and taken effect)";
         if (!vendor_code.empty() || !vendor_message.empty()) {
             out += "; server said";
             if (!vendor_code.empty()) {

@@ -58,6 +58,13 @@ struct http_request {
     header_list headers;          ///< operation/vendor headers (Authorization, Cookie, ...); transports add the rest
     bool idempotent = false;      ///< may a transport resend it after a stale keep-alive connection failed?
     std::string_view operation;   ///< static operation name, for diagnostics
+    /// When set, nothing of this exchange (connect, TLS handshake, write, read) runs past it: each transport timeout
+    /// is capped by the time left, and a request whose deadline has passed is not sent (errc::timeout). Waits set it
+    /// from their own deadline, so a wait's time limit bounds every request made for it.
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    /// When non-zero, the response body limit of this exchange if larger than the transport's own limit (a batch
+    /// of N servers sizes it to N entries, so a legitimate answer always fits).
+    std::size_t max_response_body = 0;
 };
 
 /// What a transport hands back: any status, including 4xx/5xx (those are the operation's to judge).

@@ -92,8 +92,18 @@ result<http_request> encode(const Op& op, const typename Op::context_type& ctx) 
     if constexpr (requires { Op::content_type; }) req.content_type = Op::content_type;
     req.idempotent = Op::idempotent;
     req.operation = Op::name;
+    if constexpr (requires { { op.max_response_body() } -> std::convertible_to<std::size_t>; })
+        req.max_response_body = op.max_response_body();
     if constexpr (!unauthenticated_operation<Op>) ctx.authorize(req);
     return req;
+}
+
+/// Whether a request answered with `status` (and judged a failure) may still have taken effect: a 5xx other than
+/// 503 can come after the server acted, and a 2xx/3xx the operation cannot read says nothing; a 4xx, 429 or 503 is a
+/// refusal before acting.
+constexpr bool response_may_have_executed(unsigned status) noexcept {
+    if (status >= 400 && status < 500) return false;
+    return status != 503;
 }
 
 /// Runs the operation's decoder and stamps the operation's name on any error.
@@ -103,6 +113,9 @@ result<typename Op::response_type> decode(const Op& op, const http_response& res
     if (!r) {
         if (r.error().operation.empty()) r.error().operation = Op::name;
         if (!r.error().retry_after) r.error().retry_after = retry_after(res);
+        if constexpr (!Op::idempotent) {
+            if (response_may_have_executed(res.status)) r.error().may_have_executed = true;
+        }
     }
     return r;
 }
