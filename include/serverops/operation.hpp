@@ -39,7 +39,20 @@ concept operation = requires(const Op& op, const typename Op::context_type& ctx,
     { Op::idempotent } -> std::convertible_to<bool>;
     { op.target(ctx) } -> std::convertible_to<std::string>;
     { op.decode(res) } -> std::same_as<result<typename Op::response_type>>;
+    requires (!requires { Op::resend_after_relogin; }) ||
+                 std::convertible_to<decltype(Op::resend_after_relogin), bool>;
 };
+
+/// Whether a session may log in again and resend `Op` after the API rejected its credentials (default: yes; the
+/// API refused the call before executing it, and the request is re-encoded with the new credentials). An operation
+/// whose meaning depends on the credentials it carried — a logout of *this* session, a call on a session-scoped
+/// resource — declares `static constexpr bool resend_after_relogin = false;`: re-encoding it would act on the new
+/// session. The session then still drops the rejected credentials (the next call logs in) but returns the error.
+template <class Op>
+constexpr bool resends_after_relogin() noexcept {
+    if constexpr (requires { Op::resend_after_relogin; }) return static_cast<bool>(Op::resend_after_relogin);
+    else return true;
+}
 
 template <class Op>
 concept operation_with_body = operation<Op> && requires(const Op& op) {

@@ -65,8 +65,11 @@ public:
             delay = std::chrono::milliseconds(std::uniform_int_distribution<std::int64_t>(delay.count() / 2, delay.count())(rng_));
         if (e.retry_after) delay = std::max<std::chrono::milliseconds>(delay, *e.retry_after);  // the server knows best
         if (now + delay - start_ > policy_.max_elapsed) return std::nullopt;
+        if (deadline_ && now + delay >= *deadline_) return std::nullopt;  // the caller's deadline comes first
         return delay;
     }
+    /// No retry is scheduled to start at or after `deadline` (a wait's deadline bounds its requests' retries).
+    void bound_by(std::optional<clock_type::time_point> deadline) noexcept { deadline_ = deadline; }
     int attempts() const noexcept { return attempts_ + 1; }
 
 private:
@@ -74,6 +77,7 @@ private:
     clock_type::time_point start_;
     std::minstd_rand rng_;
     int attempts_ = 0;
+    std::optional<clock_type::time_point> deadline_;
 };
 }  // namespace detail
 

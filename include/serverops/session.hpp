@@ -65,6 +65,8 @@ struct session_options {
     /// How long credentials are trusted when the login answer does not say (authenticator returns nullopt).
     std::chrono::seconds assumed_credential_lifetime{std::chrono::hours(24 * 10)};
     std::chrono::seconds renew_margin{std::chrono::hours(1)};  ///< log in again this long before expiry
+    /// Never renew sooner than this after a login, whatever lifetime the credentials claim (see renew_after).
+    std::chrono::seconds min_renew_interval{std::chrono::minutes(1)};
     sync_clock clock{};  ///< time source and sleeper of every path; async timers are real, so keep it real there
     std::uint64_t jitter_seed = 0x5e7e0b5;
 };
@@ -89,7 +91,11 @@ public:
         // Credentials the caller brings are used as they are, until their known expiry or until the API rejects
         // them (then the session logs in once and sends the call again).
         if constexpr (logs_in) {
-            if (auth_.has_credentials(client_.context())) renew_after(known_lifetime(client_.context()));
+            if (auth_.has_credentials(client_.context())) {
+                const auto lifetime = known_lifetime(client_.context());
+                if (lifetime && *lifetime <= std::chrono::seconds(0)) renew_at_ = now();  // known expired: log in first
+                else renew_after(lifetime);
+            }
         }
     }
     session(const session&) = delete;
@@ -105,17 +111,19 @@ public:
     // ------------------------------------------------------------------ sync
 
     /// Logs in now (calls do it lazily). A rejected login is final: never retried.
-    result<void> login()
+    result<void> login(const call_options& opts = {})
         requires sync_transport<transport_type> && logs_in
     {
-        detail::retry_state retry(opts_.retry, now(), ++seed_);
+        using login_op = typename Auth::login_operation;
+        auto retry = retry_for(opts);
         for (;;) {
-            auto r = client_.call(auth_.login_request());
+            auto r = client_.call(auth_.login_request(), opts);
             if (r) {
                 apply_login(r.value());
                 return success();
             }
-            if (auto d = retry.next_delay(r.error(), true, now())) {
+            // A login that creates server state (a session resource) is not resent after a failure.
+            if (auto d = retry.next_delay(r.error(), login_op::idempotent, now())) {
                 note_retry(r.error(), *d);
                 opts_.clock.sleep(*d);
                 continue;
@@ -126,16 +134,16 @@ public:
 
     template <operation Op>
         requires std::same_as<typename Op::context_type, context_type> && sync_transport<transport_type>
-    result<typename Op::response_type> call(const Op& op) {
-        detail::retry_state retry(opts_.retry, now(), ++seed_);
+    result<typename Op::response_type> call(const Op& op, const call_options& call_opts = {}) {
+        auto retry = retry_for(call_opts);
         bool logged_in_again = false;
         for (;;) {
             if constexpr (!unauthenticated_operation<Op> && logs_in) {
                 if (needs_login()) {
-                    if (auto l = login(); !l) return failure(with_operation<Op>(std::move(l).error()));
+                    if (auto l = login(call_opts); !l) return failure(with_operation<Op>(std::move(l).error()));
                 }
             }
-            auto r = client_.call(op);
+            auto r = client_.call(op, call_opts);
             if (r) return r;
             if (should_login_again<Op>(r.error(), logged_in_again)) continue;
             if (auto d = retry.next_delay(r.error(), Op::idempotent, now())) {
@@ -155,10 +163,15 @@ public:
     template <operation Op, class CompletionToken>
         requires std::same_as<typename Op::context_type, context_type> && async_transport<transport_type>
     auto async_call(const Op& op, CompletionToken&& token) {
+        return async_call(op, call_options{}, std::forward<CompletionToken>(token));
+    }
+
+    /// Async `call` with per-call options: `opts.deadline` bounds the call's login, every attempt and every retry.
+    template <operation Op, class CompletionToken>
+        requires std::same_as<typename Op::context_type, context_type> && async_transport<transport_type>
+    auto async_call(const Op& op, const call_options& opts, CompletionToken&& token) {
         return boost::asio::async_compose<CompletionToken, completion_signature<typename Op::response_type>>(
-            call_op<Op>{this, op, detail::retry_state(opts_.retry, now(), ++seed_),
-                        detail::retry_state(opts_.retry, now(), ++seed_)},
-            token, transport_.get_executor());
+            call_op<Op>{this, op, opts, retry_for(opts), retry_for(opts)}, token, transport_.get_executor());
     }
 
 protected:
@@ -181,6 +194,19 @@ private:
     struct send_tag {};
     struct sleep_tag {};
 
+    static constexpr bool login_is_idempotent() noexcept {
+        if constexpr (logs_in) return Auth::login_operation::idempotent;
+        else return false;
+    }
+
+    /// A retry state for one call: its retries never start past the call's deadline (converted to the session's
+    /// clock, which tests may fake).
+    detail::retry_state retry_for(const call_options& o) {
+        detail::retry_state r(opts_.retry, now(), ++seed_);
+        if (o.deadline) r.bound_by(now() + (*o.deadline - std::chrono::steady_clock::now()));
+        return r;
+    }
+
     bool needs_login() const {
         if constexpr (logs_in) return !auth_.has_credentials(client_.context()) || now() >= renew_at_;
         else return false;
@@ -193,10 +219,21 @@ private:
     }
 
     /// Schedules the next login a margin before the credentials expire (unknown lifetime: the assumed one).
+    /// Credentials that claim to be expired already right after a login, or to expire within `min_renew_interval` (a skewed clock, a
+    /// hostile or broken server), are used until the API rejects them, and never renewed sooner than that
+    /// interval: a bad lifetime must not turn every call into a login.
     void renew_after(std::optional<std::chrono::seconds> lifetime_if_known) {
         const auto lifetime = lifetime_if_known.value_or(opts_.assumed_credential_lifetime);
+        if (lifetime <= std::chrono::seconds(0)) {
+            renew_at_ = clock_type::time_point::max();  // until rejected (one re-login per rejection)
+            return;
+        }
         auto renew_in = lifetime > 2 * opts_.renew_margin ? lifetime - opts_.renew_margin : lifetime / 2;
-        renew_at_ = now() + std::max<std::chrono::seconds>(renew_in, std::chrono::seconds(0));
+        renew_in = std::max<std::chrono::seconds>(renew_in, opts_.min_renew_interval);
+        const auto current = now();
+        renew_at_ = renew_in >= std::chrono::duration_cast<std::chrono::seconds>(clock_type::time_point::max() - current)
+                        ? clock_type::time_point::max()
+                        : current + renew_in;
     }
 
     std::optional<std::chrono::seconds> known_lifetime(const context_type& ctx) const {
@@ -212,9 +249,14 @@ private:
         } else {
             if (already || !auth_.is_rejection(e)) return false;
             already = true;
-            log(log_level::info, std::string(Op::name) + ": credentials rejected, logging in again once");
-            invalidate_credentials();
-            return true;
+            invalidate_credentials();  // the next call logs in, whether or not this one is resent
+            if constexpr (!resends_after_relogin<Op>()) {
+                log(log_level::info, std::string(Op::name) + ": credentials rejected; not resent (bound to them)");
+                return false;
+            } else {
+                log(log_level::info, std::string(Op::name) + ": credentials rejected, logging in again once");
+                return true;
+            }
         }
     }
 
@@ -233,6 +275,7 @@ private:
         using login_response = typename detail::login_result<Auth>::type;
         session* s;
         Op op;
+        call_options opts;
         detail::retry_state retry;
         detail::retry_state login_retry;
         bool logged_in_again = false;
@@ -252,12 +295,15 @@ private:
                         return;
                     }
                     s->login_in_flight_ = true;
-                    s->client_.async_call(s->auth_.login_request(), boost::asio::prepend(std::move(self), login_tag{}));
+                    const auto o = opts;
+                    s->client_.async_call(s->auth_.login_request(), o,
+                                          boost::asio::prepend(std::move(self), login_tag{}));
                     return;
                 }
             }
             const Op request = op;  // copied first: moving `self` below moves `op` too
-            s->client_.async_call(request, boost::asio::prepend(std::move(self), send_tag{}));
+            const auto o = opts;
+            s->client_.async_call(request, o, boost::asio::prepend(std::move(self), send_tag{}));
         }
 
         template <class Self>
@@ -270,7 +316,7 @@ private:
             s->login_signal().cancel();  // wake every call waiting for this login
             if (r) return step(self);
             if (cancelled(self)) return self.complete(failure(with_operation<Op>(error(errc::cancelled))));
-            if (auto d = login_retry.next_delay(r.error(), true, s->now())) {
+            if (auto d = login_retry.next_delay(r.error(), login_is_idempotent(), s->now())) {
                 s->note_retry(r.error(), *d);
                 return sleep(self, *d);
             }

@@ -413,11 +413,88 @@ TEST_F(ClcSession, WaitOnExistingStatusIds) {
     p.interval = 1s;
     auto r = s.wait_for_jobs({"de1-1", "de1-2", "de1-1"}, p);
     ASSERT_TRUE(r);
-    ASSERT_EQ(r.value().size(), 2u) << "ids are de-duplicated";
-    EXPECT_EQ(r.value()[0].state, clc::server_state::succeeded);
-    EXPECT_EQ(r.value()[1].state, clc::server_state::failed);
+    ASSERT_EQ(r.value().jobs.size(), 2u) << "ids are de-duplicated";
+    EXPECT_EQ(r.value().jobs[0].state, clc::server_state::succeeded);
+    EXPECT_EQ(r.value().jobs[1].state, clc::server_state::failed);
     EXPECT_EQ(fake.polls["de1-1"], 2);
     EXPECT_EQ(fake.polls["de1-2"], 1);
+}
+
+TEST_F(ClcSession, AnAlreadyExpiredTokenFromAFreshLoginIsUsedUntilRejected) {
+    // A skewed clock or a broken server: the token's exp is in the past right after the login. No login storm.
+    for (std::chrono::seconds lifetime : std::vector<std::chrono::seconds>{-24h, -1h, -1s, 0s, 1s, 30s}) {
+        fake_clc f;
+        f.statuses["wa1-1"] = {"executing"};
+        mock_transport t;
+        t.set_handler([&](const http_request& r) -> result<http_response> {
+            if (r.target == "/v2/authentication/login") {
+                ++f.logins;
+                f.token = jwt_expiring_in(lifetime);
+                return make_response(200, login_body(f.token));
+            }
+            return f(r);
+        });
+        fake_time ft;
+        auto o = options();
+        o.clock = ft.clock();
+        clc::session<mock_transport&> s(t, {"user", "pw"}, clc::context{}, o);
+        polling_policy p;
+        p.interval = 200ms;
+        p.timeout = 3s;
+        auto r = s.wait_for_jobs({"wa1-1"}, p);
+        ASSERT_TRUE(r);
+        EXPECT_EQ(f.polls["wa1-1"], 15) << lifetime.count();  // at 0, 0.2, ..., 2.8 s
+        EXPECT_EQ(f.logins, 1) << "lifetime " << lifetime.count() << " s";
+    }
+}
+
+TEST_F(ClcSession, RetryAfterPastTheWaitsDeadlineEndsItWithTheLastKnownState) {
+    fake.statuses["wa1-1"] = {"executing"};
+    int status_polls = 0;
+    transport.set_handler([&](const http_request& r) -> result<http_response> {
+        if (r.target.find("/status/") != std::string::npos && ++status_polls > 1) {
+            auto res = make_response(503, R"({"message":"busy"})");
+            res.headers.set("Retry-After", "29");
+            return res;
+        }
+        return fake(r);
+    });
+    auto s = make();
+    polling_policy p;
+    p.interval = 1s;
+    p.timeout = 5s;
+    const auto start = time.t;
+    auto r = s.start_and_wait(clc::start_maintenance{{"a"}}, p);
+    ASSERT_TRUE(r) << r.error();
+    EXPECT_LT(time.t - start, 5s) << "never sleeps through a Retry-After that passes the deadline";
+    for (auto d : time.sleeps) EXPECT_LT(d, 5s);
+    EXPECT_TRUE(r.value().deadline_reached);
+    auto& srv = r.value().servers[0];
+    EXPECT_EQ(srv.state, clc::server_state::still_running);
+    EXPECT_EQ(srv.last_status, clc::job_status::executing);
+    EXPECT_EQ(srv.status_id, "wa1-1");
+    for (auto& req : transport.requests()) {
+        if (req.target.find("/status/") != std::string::npos) {
+            EXPECT_TRUE(req.deadline) << "a poll without deadline";
+        }
+    }
+}
+
+TEST_F(ClcSession, TheObserverSeesEveryPollAndEachStateChange) {
+    fake.statuses["wa1-1"] = {"notStarted", "executing", "executing", "succeeded"};
+    auto s = make();
+    polling_policy p;
+    p.interval = 1s;
+    std::vector<std::string> changes;
+    int polls = 0;
+    wait_observer obs{[&](const wait_event& e) {
+        ++polls;
+        if (e.observed.changed) changes.push_back(e.observed.target + "=" + e.observed.state);
+    }};
+    auto r = s.start_and_wait(clc::start_maintenance{{"a"}}, p, obs);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(polls, 4);
+    EXPECT_EQ(changes, (std::vector<std::string>{"wa1-1=notStarted", "wa1-1=executing", "wa1-1=succeeded"}));
 }
 
 TEST_F(ClcSession, LogLinesNeverCarrySecrets) {
@@ -532,8 +609,14 @@ TEST_F(ClcAsyncSession, CancellingAWaitStopsPollingPromptly) {
     io.run();
     EXPECT_LT(clock_type::now() - started, 2s);
     EXPECT_EQ(calls, 1);
-    ASSERT_TRUE(got && !*got);
-    EXPECT_TRUE(got->error().is(errc::cancelled));
+    // The batch was accepted: cancelling the wait keeps its servers and job ids (queued work is never lost).
+    ASSERT_TRUE(got && *got) << got->error();
+    EXPECT_TRUE(got->value().cancelled);
+    ASSERT_EQ(got->value().servers.size(), 1u);
+    EXPECT_EQ(got->value().servers[0].status_id, "wa1-1");
+    EXPECT_EQ(got->value().servers[0].state, clc::server_state::still_running);
+    EXPECT_EQ(got->value().servers[0].last_status, clc::job_status::executing);
+    EXPECT_TRUE(got->value().servers[0].problem->is(errc::cancelled));
     const auto polls_at_cancel = fake.polls["wa1-1"];
     EXPECT_GE(polls_at_cancel, 2);
     EXPECT_LE(polls_at_cancel, 4);

@@ -9,8 +9,8 @@
 #include <serverops/clc/login.hpp>
 #include <serverops/clc/queue.hpp>
 #include <serverops/session.hpp>
+#include <serverops/wait.hpp>
 
-#include <boost/asio/post.hpp>
 
 #include <chrono>
 #include <memory>
@@ -72,115 +72,103 @@ public:
                with_alias(std::move(ctx), opts.account_alias), static_cast<serverops::session_options&&>(opts)) {}
 
     /// Sends a batch operation and waits for its jobs: one outcome per requested server, in request order.
-    /// Fails only when the batch itself could not be sent or was rejected as a whole.
+    /// Fails only when the batch itself could not be sent or was rejected as a whole. `policy.timeout` bounds the
+    /// wait after the batch was accepted, and every status request made for it.
     template <operation Op>
         requires std::same_as<typename Op::response_type, batch_response> && sync_transport<transport_type>
-    result<wait_result> start_and_wait(const Op& op, const polling_policy& policy = {}) {
+    result<wait_result> start_and_wait(const Op& op, const polling_policy& policy = {},
+                                       const wait_observer& observer = {}) {
         BOOST_OUTCOME_TRY(auto started, this->call(op));
-        return wait(started, policy);
+        return wait(started, policy, observer);
     }
 
     /// Waits for the jobs of a batch sent earlier (start-only form: `call(op)`).
-    result<wait_result> wait(const batch_response& started, const polling_policy& policy = {})
+    result<wait_result> wait(const batch_response& started, const polling_policy& policy = {},
+                             const wait_observer& observer = {})
         requires sync_transport<transport_type>
     {
         job_waiter waiter(started.status_ids(), policy, this->now());
-        drive(waiter);
-        return waiter.result_for(started);
+        BOOST_OUTCOME_TRY(auto report, run_wait(*this, waiter, observer));
+        return result_for(started, report);
     }
 
     /// Waits for jobs known only by their status ids (e.g. saved from an earlier run).
-    result<std::vector<job_outcome>> wait_for_jobs(const std::vector<std::string>& status_ids,
-                                                   const polling_policy& policy = {})
+    result<job_wait_report> wait_for_jobs(const std::vector<std::string>& status_ids,
+                                                   const polling_policy& policy = {},
+                                                   const wait_observer& observer = {})
         requires sync_transport<transport_type>
     {
         job_waiter waiter(status_ids, policy, this->now());
-        drive(waiter);
-        return waiter.outcomes();
+        return run_wait(*this, waiter, observer);
     }
 
-    /// Async `start_and_wait`. Completion signature `void(result<wait_result>)`. Cancellation stops polling at once.
+    /// Async `start_and_wait`. Completion signature `void(result<wait_result>)`. Once the batch was accepted,
+    /// cancellation ends the wait at its next step and still completes with the batch's servers (unfinished ones
+    /// `still_running` with their job ids, `wait_result::cancelled` set): queued work is never lost.
     template <operation Op, class CompletionToken>
         requires std::same_as<typename Op::response_type, batch_response> && async_transport<transport_type>
     auto async_start_and_wait(const Op& op, const polling_policy& policy, CompletionToken&& token) {
+        return async_start_and_wait(op, policy, wait_observer{}, std::forward<CompletionToken>(token));
+    }
+    template <operation Op, class CompletionToken>
+        requires std::same_as<typename Op::response_type, batch_response> && async_transport<transport_type>
+    auto async_start_and_wait(const Op& op, const polling_policy& policy, const wait_observer& observer,
+                              CompletionToken&& token) {
         return boost::asio::async_compose<CompletionToken, completion_signature<wait_result>>(
-            wait_op<Op, wait_result>{this, op, policy}, token, this->executor());
+            batch_wait_op<Op>{this, op, policy, observer}, token, this->executor());
     }
 
     /// Async `wait` on a batch sent earlier. Completion signature `void(result<wait_result>)`.
     template <class CompletionToken>
         requires async_transport<transport_type>
     auto async_wait(const batch_response& started, const polling_policy& policy, CompletionToken&& token) {
-        wait_op<no_start, wait_result> op{this, no_start{}, policy};
+        return async_wait(started, policy, wait_observer{}, std::forward<CompletionToken>(token));
+    }
+    template <class CompletionToken>
+        requires async_transport<transport_type>
+    auto async_wait(const batch_response& started, const polling_policy& policy, const wait_observer& observer,
+                    CompletionToken&& token) {
+        batch_wait_op<no_start> op{this, no_start{}, policy, observer};
         op.batch = started;
         return boost::asio::async_compose<CompletionToken, completion_signature<wait_result>>(std::move(op), token,
                                                                                              this->executor());
     }
 
-    /// Async `wait_for_jobs`. Completion signature `void(result<std::vector<job_outcome>>)`.
+    /// Async `wait_for_jobs`. Completion signature `void(result<job_wait_report>)`.
     template <class CompletionToken>
         requires async_transport<transport_type>
     auto async_wait_for_jobs(const std::vector<std::string>& status_ids, const polling_policy& policy,
                              CompletionToken&& token) {
-        wait_op<no_start, std::vector<job_outcome>> op{this, no_start{}, policy};
-        op.ids = status_ids;
-        return boost::asio::async_compose<CompletionToken, completion_signature<std::vector<job_outcome>>>(
-            std::move(op), token, this->executor());
+        return async_run_wait(*this, job_waiter(status_ids, policy, this->now()), wait_observer{},
+                              std::forward<CompletionToken>(token));
     }
 
 private:
     struct no_start {};
     struct started_tag {};
-    struct poll_tag {};
-    struct sleep_tag {};
-    struct begin_tag {};
-    using timer_type = typename base::timer_type;
+    struct waited_tag {};
 
     static context with_alias(context ctx, const std::string& alias) {
         if (!alias.empty()) ctx.account_alias = alias;
         return ctx;
     }
 
-    void note_poll(const std::string& id, const result<get_status_response>& r) const {
-        if (!this->options().log.enabled(log_level::debug)) return;
-        this->log(log_level::debug,
-                  "poll " + id + ": " + (r ? std::string(to_string(r.value().status)) : r.error().message()));
-    }
-
-    void drive(job_waiter& waiter) {
-        for (;;) {
-            auto step = waiter.next(this->now());
-            if (step.kind == job_waiter::step::done) return;
-            if (step.kind == job_waiter::step::sleep) {
-                this->options().clock.sleep(step.delay);
-                continue;
-            }
-            auto r = this->call(get_status{step.status_id});
-            note_poll(step.status_id, r);
-            waiter.on_poll(step.status_id, r);
-        }
-    }
-
-    // A wait: [send the batch] -> loop { poll each unfinished job once | sleep } until done or deadline.
-    template <class Start, class Result>
-    struct wait_op {
+    // [send the batch] -> the engine's wait on its jobs -> the jobs mapped back onto the batch's servers.
+    template <class Start>
+    struct batch_wait_op {
         session* s;
         Start start;
         polling_policy policy;
+        wait_observer observer;
         std::optional<batch_response> batch{};
-        std::vector<std::string> ids{};
-        std::optional<job_waiter> waiter{};
-        std::string polling{};
-        std::unique_ptr<timer_type> timer{};
 
         template <class Self>
         void operator()(Self& self) {
             if constexpr (!std::is_same_v<Start, no_start>) {
                 const Start request = start;  // copied first: moving `self` below moves `start` too
                 s->async_call(request, boost::asio::prepend(std::move(self), started_tag{}));
-            } else {  // nothing to send first: post, so that even an empty wait never completes inline
-                auto ex = self.get_executor();
-                boost::asio::post(ex, boost::asio::prepend(std::move(self), begin_tag{}));
+            } else {
+                wait(self);  // the engine posts first: never inline
             }
         }
 
@@ -188,54 +176,21 @@ private:
         void operator()(Self& self, started_tag, result<batch_response> r) {
             if (!r) return self.complete(failure(std::move(r).error()));
             batch = std::move(r).value();
-            begin(self);
+            wait(self);
         }
 
         template <class Self>
-        void operator()(Self& self, begin_tag) {
-            begin(self);
+        void wait(Self& self) {
+            auto* session = s;
+            job_waiter waiter(batch->status_ids(), policy, session->now());
+            const auto obs = observer;
+            async_run_wait(*session, std::move(waiter), obs, boost::asio::prepend(std::move(self), waited_tag{}));
         }
 
         template <class Self>
-        void begin(Self& self) {
-            waiter.emplace(batch ? batch->status_ids() : ids, policy, s->now());
-            next(self);
-        }
-
-        template <class Self>
-        void next(Self& self) {
-            if (base::cancelled(self)) return self.complete(failure(error(errc::cancelled, "wait cancelled")));
-            auto step = waiter->next(s->now());
-            switch (step.kind) {
-            case job_waiter::step::poll:
-                polling = step.status_id;
-                s->async_call(get_status{step.status_id}, boost::asio::prepend(std::move(self), poll_tag{}));
-                return;
-            case job_waiter::step::sleep: {
-                timer = std::make_unique<timer_type>(s->executor(), step.delay);
-                auto& t = *timer;
-                t.async_wait(boost::asio::prepend(std::move(self), sleep_tag{}));
-                return;
-            }
-            case job_waiter::step::done:
-                if constexpr (std::is_same_v<Result, wait_result>) self.complete(waiter->result_for(*batch));
-                else self.complete(waiter->outcomes());
-                return;
-            }
-        }
-
-        template <class Self>
-        void operator()(Self& self, poll_tag, result<get_status_response> r) {
-            if (!r && r.error().is(errc::cancelled)) return self.complete(failure(error(errc::cancelled, "wait cancelled")));
-            s->note_poll(polling, r);
-            waiter->on_poll(polling, r);
-            next(self);
-        }
-
-        template <class Self>
-        void operator()(Self& self, sleep_tag, boost::system::error_code ec) {
-            if (ec) return self.complete(failure(error(errc::cancelled, "wait cancelled")));
-            next(self);
+        void operator()(Self& self, waited_tag, result<job_wait_report> report) {
+            if (!report) return self.complete(failure(std::move(report).error()));
+            self.complete(result_for(*batch, report.value()));
         }
     };
 };
