@@ -70,7 +70,7 @@ inline int run(int argc, char** argv) {
     if (system == "alien4cloud" || system == "a4c") return a4c_cli::run(line);
     if (system == "ucs") return ucs_cli::run(line);
     if (system == "emulator") return emulator_cli::run(line);
-    return usage_error("unknown system '" + printable(system, 80) + "' (clc, alien4cloud, ucs or emulator)");
+    return usage_error("unknown system '" + clip(system, 80) + "' (clc, alien4cloud, ucs or emulator)");
 }
 
 }  // namespace serverops_cli

@@ -53,27 +53,26 @@ inline void print_human(const a4c::maintenance_state& s) {
     std::string line = "maintenance: on";
     if (s.progress_percent) line += ", " + std::to_string(*s.progress_percent) + "%";
     std::string about;
-    if (!s.user.empty()) about += "by " + printable(s.user, 80);
+    if (!s.user.empty()) about += "by " + clip(s.user, 80);
     if (auto since = s.started()) about += std::string(about.empty() ? "" : ", ") + "since " + iso8601(*since);
     if (!s.user_triggered) about += std::string(about.empty() ? "" : ", ") + "started by the server";
     if (!about.empty()) line += " (" + about + ")";
     print_line(line);
     for (auto& e : s.log)
-        print_line("  " + iso8601(e.date) + " " + printable(e.user, 80) + ": " + printable(e.message));
+        print_line("  " + iso8601(e.date) + " " + clip(e.user, 80) + ": " + clip(e.message));
 }
 
 /// A change that answers nothing: prints what was done.
 inline int report_change(const serverops::result<void>& r, std::string_view operation, std::string_view done_text,
                          bool as_json) {
-    if (!r) return fail(r.error());
+    json::object o;
+    o["operation"] = operation;
+    if (!r) return fail_call(r.error(), as_json, std::move(o));
     if (as_json) {
-        json::object o;
-        o["operation"] = operation;
         o["succeeded"] = true;
         print_json(o);
     } else {
         print_line(done_text);
-        std::fflush(stdout);
     }
     return exit_ok;
 }
@@ -83,24 +82,25 @@ inline int run(const command_line& cl) {
     const std::string system_help = "serverops alien4cloud --help";
     if (cl.words.size() < 2) return usage_error("alien4cloud: missing command 'maintenance'", system_help);
     if (cl.words[1] != "maintenance")
-        return usage_error("alien4cloud: unknown command '" + printable(cl.words[1], 80) + "'", system_help);
+        return usage_error("alien4cloud: unknown command '" + clip(cl.words[1], 80) + "'", system_help);
     if (cl.words.size() < 3)
         return usage_error("alien4cloud maintenance: missing action (status, enable, disable or update)", system_help);
     const std::string& action = cl.words[2];
     if (!is_action(action))
-        return usage_error("alien4cloud maintenance: unknown action '" + printable(action, 80) + "'", system_help);
+        return usage_error("alien4cloud maintenance: unknown action '" + clip(action, 80) + "'", system_help);
     const std::string help = "serverops alien4cloud maintenance " + action + " --help";
     if (cl.words.size() > 3)
         return usage_error("alien4cloud maintenance " + action + ": unexpected argument '" +
-                               printable(cl.words[3], 80) + "'",
+                               clip(cl.words[3], 80) + "'",
                            help);
 
     std::optional<std::string> unexpected;
     if (action == "update")
-        unexpected = cl.unexpected_option(
-            {"--json", "--base-url", "--ca-file", "--insecure-skip-tls-verify", "--message", "--progress"});
+        unexpected = cl.unexpected_option({"--json", "--base-url", "--ca-file", "--insecure-skip-tls-verify",
+                                           "--request-timeout", "--message", "--progress"});
     else
-        unexpected = cl.unexpected_option({"--json", "--base-url", "--ca-file", "--insecure-skip-tls-verify"});
+        unexpected = cl.unexpected_option(
+            {"--json", "--base-url", "--ca-file", "--insecure-skip-tls-verify", "--request-timeout"});
     if (unexpected)
         return usage_error("alien4cloud maintenance " + action + ": option " + *unexpected + " does not apply here",
                            help);
@@ -138,7 +138,6 @@ inline int run(const command_line& cl) {
         if (!r) return fail(r.error());
         if (as_json) print_json(to_json(r.value()));
         else print_human(r.value());
-        std::fflush(stdout);
         return exit_ok;
     }
     if (action == "enable")

@@ -4,6 +4,8 @@
 #ifndef SERVEROPS_CLI_ARGS_HPP
 #define SERVEROPS_CLI_ARGS_HPP
 
+#include "common.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -27,7 +29,7 @@ inline constexpr option_spec known_options[] = {
     {"--alias", true},    {"--ca-file", true},        {"--insecure-skip-tls-verify", false},
     {"--wait", false},    {"--timeout", true},        {"--poll-interval", true},
     {"--message", true},  {"--progress", true},       {"--port", true},
-    {"--tls", false},
+    {"--tls", false},     {"--request-timeout", true},
 };
 
 inline const option_spec* find_option(std::string_view name) {
@@ -83,7 +85,7 @@ inline parse_result parse_command_line(int argc, char** argv) {
         }
         const option_spec* spec = find_option(name);
         if (!spec) {
-            out.error = "unknown option '" + std::string(name) + "'";
+            out.error = "unknown option '" + clip(name, 80) + "'";
             return out;
         }
         if (spec->name == "--help") {
@@ -112,7 +114,8 @@ inline parse_result parse_command_line(int argc, char** argv) {
     return out;
 }
 
-/// "30", "0.5", "2.25": a positive decimal number of seconds (at most 3 decimals, at most a week).
+/// "30", "0.5", "2.25": a positive decimal number of seconds (at most 3 decimals, at most a week). Digits and one
+/// point only: no sign, exponent, spaces, "nan" or "inf", and nothing after the number.
 inline std::optional<std::chrono::milliseconds> parse_seconds(std::string_view text) {
     if (text.empty() || text.size() > 16) return std::nullopt;
     std::int64_t whole = 0, millis = 0;

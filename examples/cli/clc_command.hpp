@@ -9,6 +9,7 @@
 #include "common.hpp"
 #include "connection.hpp"
 #include "progress.hpp"
+#include "signals.hpp"
 #include "wait_options.hpp"
 
 #include <serverops/beast/sync_transport.hpp>
@@ -19,7 +20,6 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 namespace serverops_cli::clc_cli {
@@ -50,9 +50,11 @@ inline bool is_command(std::string_view word) { return find_batch(word) || word 
 
 // ---------------------------------------------------------------- waiting
 
-/// Polls until `waiter` is done, reporting to `progress` after every poll; `count` fills (done, states).
+/// Polls until `waiter` is done, reporting to `progress` after every poll; `count` fills (done, states). Returns the
+/// stop signal that ended the wait early (see signals.hpp), or 0: a signal stops the loop at its next step, and a
+/// sleep between polls at once.
 template <class Count>
-void drive(session_type& s, clc::job_waiter& waiter, progress_display& progress, Count count) {
+int drive(session_type& s, clc::job_waiter& waiter, progress_display& progress, Count count) {
     using clock = serverops::clock_type;
     auto show = [&] {
         std::map<std::string, std::size_t> states;
@@ -61,6 +63,10 @@ void drive(session_type& s, clc::job_waiter& waiter, progress_display& progress,
     };
     show();
     for (;;) {
+        if (const int sig = stop_signal::received()) {
+            progress.finish();
+            return sig;
+        }
         auto step = waiter.next(clock::now());
         if (step.kind == clc::job_waiter::step::done) break;
         if (step.kind == clc::job_waiter::step::poll) {
@@ -71,11 +77,39 @@ void drive(session_type& s, clc::job_waiter& waiter, progress_display& progress,
         }
         const auto until = clock::now() + step.delay;
         for (auto left = step.delay; left > clock::duration::zero(); left = until - clock::now()) {
-            std::this_thread::sleep_for(std::min<clock::duration>(left, std::chrono::milliseconds(200)));
+            if (!stop_signal::sleep_for(std::min<clock::duration>(left, std::chrono::milliseconds(200)))) break;
             progress.tick();
         }
     }
     progress.finish();
+    return 0;
+}
+
+/// Why a job still running is reported without a final state: the user stopped the wait, not the API.
+inline serverops::error interrupted_error(int sig) {
+    serverops::error e(serverops::errc::cancelled, "the wait was interrupted by " + std::string(stop_signal::name(sig)) +
+                                                       "; the job keeps running on the server");
+    e.operation = "clc.wait";
+    return e;
+}
+
+/// The note on stderr after an interrupted wait (`unit`: "servers" or "jobs"); returns the exit code (128 + signal).
+inline int interrupted(int sig, std::size_t still_running, std::string_view unit) {
+    report("interrupted by " + std::string(stop_signal::name(sig)) + " with " + std::to_string(still_running) + " " +
+           std::string(unit) + " still running; the jobs go on (follow them with 'serverops clc status JOB-ID --wait')");
+    return stop_signal::exit_code(sig);
+}
+
+/// The ids a batch was sent for, in order (for the document of a batch that may have executed).
+template <class Op>
+json::array requested_ids(const Op& op) {
+    json::array ids;
+    if constexpr (requires { op.server_ids; }) {
+        for (auto& id : op.server_ids) ids.emplace_back(std::string_view(id));
+    } else {
+        for (auto& id : op.ids()) ids.emplace_back(std::string_view(id));
+    }
+    return ids;
 }
 
 /// The state word of one job while waiting: "succeeded", "executing", "notStarted", "poll error", "pending".
@@ -91,16 +125,28 @@ inline std::string job_state_word(const clc::job_waiter& waiter, const std::stri
 
 template <class Op>
 int run_batch(session_type& s, std::string_view operation, const Op& op, const wait_options& w, bool as_json) {
+    // From the POST on, a signal must not lose the job ids: it is acted upon once they are known.
+    stop_signal::install();
     auto started = s.call(op);
-    if (!started) return fail(started.error());
+    if (!started) {
+        json::object known;
+        known["operation"] = operation;
+        known["servers"] = requested_ids(op);
+        return fail_call(started.error(), as_json, std::move(known));
+    }
     const clc::batch_response& batch = started.value();
 
     if (!w.wait) {
         if (as_json) {
-            print_json(clc_out::batch_document(operation, batch.servers));
+            auto doc = clc_out::batch_document(operation, batch.servers);
+            if (const int sig = stop_signal::received()) doc["interrupted"] = stop_signal::name(sig);
+            print_json(doc);
         } else {
             for (auto& srv : batch.servers) print_line(clc_out::line(srv));
-            std::fflush(stdout);
+        }
+        if (const int sig = stop_signal::received()) {
+            report("interrupted by " + std::string(stop_signal::name(sig)) + " (the batch had been sent)");
+            return stop_signal::exit_code(sig);
         }
         const auto not_queued = static_cast<std::size_t>(
             std::count_if(batch.servers.begin(), batch.servers.end(), [](auto& x) { return !x.job; }));
@@ -111,9 +157,10 @@ int run_batch(session_type& s, std::string_view operation, const Op& op, const w
     }
 
     clc::job_waiter waiter(batch.status_ids(), w.policy, serverops::clock_type::now());
+    int sig = 0;
     {
         progress_display progress(std::string(operation), "servers", batch.servers.size());
-        drive(s, waiter, progress, [&](std::map<std::string, std::size_t>& states) {
+        sig = drive(s, waiter, progress, [&](std::map<std::string, std::size_t>& states) {
             std::size_t done = 0;
             for (auto& srv : batch.servers) {
                 bool finished = true;
@@ -126,12 +173,17 @@ int run_batch(session_type& s, std::string_view operation, const Op& op, const w
         });
     }
     auto result = waiter.result_for(batch);
+    if (sig)
+        for (auto& srv : result.servers)
+            if (srv.state == clc::server_state::still_running) srv.problem = interrupted_error(sig);
     if (as_json) {
-        print_json(clc_out::batch_document(operation, result.servers));
+        auto doc = clc_out::batch_document(operation, result.servers);
+        if (sig) doc["interrupted"] = stop_signal::name(sig);
+        print_json(doc);
     } else {
         for (auto& srv : result.servers) print_line(clc_out::line(srv));
-        std::fflush(stdout);
     }
+    if (sig) return interrupted(sig, result.count(clc::server_state::still_running), "servers");
     if (result.all_succeeded()) return exit_ok;
     const auto failed = result.servers.size() - result.count(clc::server_state::succeeded);
     report(std::string(operation) + ": " + std::to_string(failed) + " of " + std::to_string(result.servers.size()) +
@@ -140,11 +192,14 @@ int run_batch(session_type& s, std::string_view operation, const Op& op, const w
 }
 
 inline int run_status(session_type& s, const std::vector<std::string>& ids, const wait_options& w, bool as_json) {
+    if (w.wait) stop_signal::install();
     // Log in first, so that bad credentials or an unreachable API end the command before any result (exit 3).
     if (auto in = s.login(); !in) return fail(in.error());
 
     std::vector<clc_out::job_report> reports;
     bool all_good = true;
+    int sig = 0;  // the stop signal that ended the wait, if any
+    std::size_t still_running = 0;
     if (!w.wait) {
         for (auto& id : ids) {
             auto r = s.call(clc::get_status{id});
@@ -167,7 +222,7 @@ inline int run_status(session_type& s, const std::vector<std::string>& ids, cons
         clc::job_waiter waiter(ids, w.policy, serverops::clock_type::now());
         {
             progress_display progress("getStatus", "jobs", ids.size());
-            drive(s, waiter, progress, [&](std::map<std::string, std::size_t>& states) {
+            sig = drive(s, waiter, progress, [&](std::map<std::string, std::size_t>& states) {
                 std::size_t done = 0;
                 for (auto& id : ids) {
                     bool finished = true;
@@ -182,17 +237,23 @@ inline int run_status(session_type& s, const std::vector<std::string>& ids, cons
             clc_out::job_report rep{id, o.last_status, std::nullopt};
             if (o.state != clc::server_state::succeeded) {
                 rep.problem = o.problem ? *o.problem : serverops::error(serverops::errc::job_failed);
+                if (sig && o.state == clc::server_state::still_running) {
+                    rep.problem = interrupted_error(sig);
+                    ++still_running;
+                }
                 all_good = false;
             }
             reports.push_back(std::move(rep));
         }
     }
     if (as_json) {
-        print_json(clc_out::batch_document("getStatus", reports));
+        auto doc = clc_out::batch_document("getStatus", reports);
+        if (sig) doc["interrupted"] = stop_signal::name(sig);
+        print_json(doc);
     } else {
         for (auto& r : reports) print_line(clc_out::line(r));
-        std::fflush(stdout);
     }
+    if (sig) return interrupted(sig, still_running, "jobs");
     if (all_good) return exit_ok;
     const auto bad = static_cast<std::size_t>(
         std::count_if(reports.begin(), reports.end(), [](auto& r) { return r.problem.has_value(); }));
@@ -208,7 +269,6 @@ inline int run_server(session_type& s, const std::string& id, bool as_json) {
         print_json(clc_out::to_json(r.value()));
     } else {
         print_line(clc_out::line(r.value()));
-        std::fflush(stdout);
     }
     return exit_ok;
 }
@@ -232,16 +292,16 @@ inline int run(const command_line& cl) {
     const std::string help = "serverops clc " + command + " --help";
     const batch_command* batch = find_batch(command);
     if (!batch && command != "status" && command != "server")
-        return usage_error("clc: unknown command '" + command + "'", "serverops clc --help");
+        return usage_error("clc: unknown command '" + clip(command, 80) + "'", "serverops clc --help");
 
     // Options this command accepts.
     std::optional<std::string> unexpected;
     if (command == "server")
-        unexpected =
-            cl.unexpected_option({"--json", "--base-url", "--alias", "--ca-file", "--insecure-skip-tls-verify"});
+        unexpected = cl.unexpected_option(
+            {"--json", "--base-url", "--alias", "--ca-file", "--insecure-skip-tls-verify", "--request-timeout"});
     else
         unexpected = cl.unexpected_option({"--json", "--base-url", "--alias", "--ca-file", "--insecure-skip-tls-verify",
-                                           "--wait", "--timeout", "--poll-interval"});
+                                           "--request-timeout", "--wait", "--timeout", "--poll-interval"});
     if (unexpected) return usage_error("clc " + command + ": option " + *unexpected + " does not apply here", help);
 
     wait_options w;
@@ -263,7 +323,7 @@ inline int run(const command_line& cl) {
     if (command == "set-maintenance") {
         for (auto& o : operands) {
             auto s = parse_setting(o);
-            if (!s) return usage_error("clc set-maintenance: '" + printable(o, 80) + "' is not ID=on or ID=off", help);
+            if (!s) return usage_error("clc set-maintenance: '" + clip(o, 80) + "' is not ID=on or ID=off", help);
             settings.push_back(std::move(*s));
         }
     }

@@ -30,8 +30,8 @@ inline json::object to_json(const clc::server_job& s) {
 }
 
 inline std::string line(const clc::server_job& s) {
-    std::string out = printable(s.server_id) + ": ";
-    if (s.job) return out + "queued (job " + printable(s.job.value().status_id) + ")";
+    std::string out = clip(s.server_id) + ": ";
+    if (s.job) return out + "queued (job " + clip(s.job.value().status_id) + ")";
     return out + "not queued - " + s.job.error().message();
 }
 
@@ -53,9 +53,9 @@ inline json::object to_json(const clc::server_outcome& s) {
 }
 
 inline std::string line(const clc::server_outcome& s) {
-    std::string out = printable(s.server_id) + ": " + std::string(clc::to_string(s.state));
+    std::string out = clip(s.server_id) + ": " + std::string(clc::to_string(s.state));
     if (!s.status_id.empty()) {
-        out += " (job " + printable(s.status_id);
+        out += " (job " + clip(s.status_id);
         if (s.last_status && s.state != clc::server_state::succeeded)
             out += ", status " + std::string(clc::to_string(*s.last_status));
         out += ')';
@@ -92,7 +92,7 @@ inline json::object to_json(const job_report& j) {
 }
 
 inline std::string line(const job_report& j) {
-    std::string out = printable(j.job) + ": ";
+    std::string out = clip(j.job) + ": ";
     out += j.status ? std::string(clc::to_string(*j.status)) : std::string("status not read");
     if (j.problem) out += " - " + j.problem->message();
     return out;
@@ -131,11 +131,11 @@ inline json::object to_json(const clc::server_info& s) {
 }
 
 inline std::string line(const clc::server_info& s) {
-    std::string out = printable(s.name.empty() ? s.id : s.name) + ": " + printable(s.status_text, 40) + ", power " +
-                      printable(s.power_state_text, 40) + ", maintenance " + (s.in_maintenance_mode ? "on" : "off");
+    std::string out = clip(s.name.empty() ? s.id : s.name) + ": " + clip(s.status_text, 40) + ", power " +
+                      clip(s.power_state_text, 40) + ", maintenance " + (s.in_maintenance_mode ? "on" : "off");
     out += " (" + std::to_string(s.cpu) + " CPU, " + std::to_string(s.memory_mb) + " MB, " +
            std::to_string(s.storage_gb) + " GB";
-    if (!s.location_id.empty()) out += ", " + printable(s.location_id, 40);
+    if (!s.location_id.empty()) out += ", " + clip(s.location_id, 40);
     out += ')';
     return out;
 }

@@ -2,6 +2,7 @@
 #ifndef SERVEROPS_CLI_COMMON_HPP
 #define SERVEROPS_CLI_COMMON_HPP
 
+#include <serverops/detail/utf8.hpp>
 #include <serverops/error.hpp>
 
 #include <cstdio>
@@ -49,20 +50,48 @@ inline std::optional<std::string> env(const char* name) {
     return std::string(v);
 }
 
+/// The one way text reaches a human: every line the tool writes (results, errors, progress) is escaped here as a
+/// whole. Parts of it did not come from the program (ids, aliases, option values and unknown words from the user;
+/// ids, messages and raw bodies from the server) and may hold control characters, C1 controls or invalid UTF-8 that
+/// would forge lines or drive the terminal; the program's own text has nothing to escape, so escaping the whole line
+/// leaves no path around it. Fields are cut for length where they are built (`clip`), never escaped there.
+inline std::string escaped_line(std::string_view text) { return serverops::printable(text, std::string_view::npos); }
+
+/// A field cut to `limit` bytes for a human line, on a character boundary ("..." marks the cut). Not escaped here:
+/// the whole line is, when printed.
+inline std::string clip(std::string_view s, std::size_t limit = 200) {
+    const auto keep = serverops::detail::utf8_prefix_length(s, limit);
+    if (keep == s.size()) return std::string(s);
+    std::string out(s.substr(0, keep));
+    out += "...";
+    return out;
+}
+
+/// Writes one escaped line and flushes.
+inline void write_line(std::FILE* stream, std::string_view text) {
+    std::string line = escaped_line(text);
+    line += '\n';
+    std::fputs(line.c_str(), stream);
+    std::fflush(stream);
+}
+
 /// "serverops: <text>" on stderr, one line. Library errors never carry secrets (see serverops::error).
 inline void report(std::string_view text) {
     std::string line = "serverops: ";
     line += text;
-    line += '\n';
-    std::fputs(line.c_str(), stderr);
-    std::fflush(stderr);
+    write_line(stderr, line);
 }
 
 inline void report(const serverops::error& e) { report(e.message()); }
 
-/// Prints the error and returns its exit code.
+/// What an operator must know about a state change whose outcome is unknown (see error::may_have_executed).
+inline constexpr std::string_view may_have_executed_note =
+    "the request may have been executed: check the servers' state before retrying";
+
+/// Prints the error (and, for a request that may have executed, a second line saying so); returns its exit code.
 inline int fail(const serverops::error& e) {
     report(e);
+    if (e.may_have_executed) report(may_have_executed_note);
     return exit_code_for(e);
 }
 

@@ -47,7 +47,7 @@ inline std::string write_ca_file(const std::string& pem) {
 inline int run(const command_line& cl) {
     const std::string help = "serverops emulator --help";
     if (cl.words.size() > 1)
-        return usage_error("emulator: unexpected argument '" + printable(cl.words[1], 80) + "'", help);
+        return usage_error("emulator: unexpected argument '" + clip(cl.words[1], 80) + "'", help);
     if (auto unexpected = cl.unexpected_option({"--port", "--tls"}))
         return usage_error("emulator: option " + *unexpected + " does not apply here", help);
     testing::full_emulator::options opts;  // 127.0.0.1, CLC + A4C + UCS with their demo users

@@ -10,10 +10,16 @@ namespace serverops_cli::help {
 
 inline constexpr std::string_view exit_codes =
     "Exit codes:\n"
-    "  0  everything succeeded\n"
-    "  1  some servers or the operation failed (the API answered; per-server errors are in the output)\n"
-    "  2  usage error: bad arguments or configuration; nothing was sent\n"
-    "  3  authentication, transport, TLS or server error before any result\n";
+    "  0    everything succeeded\n"
+    "  1    some servers or the operation failed (the API answered; per-server errors are in the output)\n"
+    "  2    usage error: bad arguments or configuration; nothing was sent\n"
+    "  3    authentication, transport, TLS or server error before any result\n"
+    "  130  stopped by SIGINT (Ctrl+C), 143 by SIGTERM: a command that queues work or waits first prints what\n"
+    "       it knows (queued servers and their job ids, the mode requested); a second signal stops it at once\n"
+    "\n"
+    "When a state change fails in a way that does not say whether the server acted (a 5xx, a timeout or a lost\n"
+    "connection after the request was sent, an answer that cannot be read), stderr says \"the request may have\n"
+    "been executed: check the servers' state before retrying\" (with --json, \"mayHaveExecuted\":true on stdout).\n";
 
 inline constexpr std::string_view top =
     "Usage: serverops SYSTEM [OPTIONS] COMMAND ...\n"
@@ -36,8 +42,19 @@ inline constexpr std::string_view top =
     "  --base-url URL              API base URL (overrides the environment)\n"
     "  --ca-file FILE              trust the CA certificates in FILE (PEM) instead of the system store\n"
     "  --insecure-skip-tls-verify  do not verify the server's certificate or host name (warns on stderr)\n"
+    "  --request-timeout SECONDS   bound of each HTTP request, its connect and TLS handshake included (default 30;\n"
+    "                              decimals allowed)\n"
     "  --json                      print one JSON document on stdout\n"
     "  --help, -h                  show help for the current level\n"
+    "\n"
+    "Time limits: each HTTP request gets connect 10 s, TLS handshake 10 s, then 30 s to send it and read the whole\n"
+    "answer (--request-timeout T sets the 30 s and caps the other two at T). State changes that must not run\n"
+    "twice (clc batches, a4c maintenance enable/disable/update) are sent once: <= 50 s. Reads, logins and ucs mode\n"
+    "set are retried on transient errors (3 attempts, none started after 30 s, Retry-After included) and resent\n"
+    "once when a kept-alive connection closes unanswered: <= 110 s per call. A call whose credentials are\n"
+    "rejected logs in and is sent once more. Worst case without --wait (name resolution excepted): ucs 110 s,\n"
+    "clc batch or a4c change 320 s, clc server or a4c status 440 s, clc status of N jobs 110 + N x 330 s.\n"
+    "With --wait, --timeout bounds the waiting that follows.\n"
     "\n"
     "Run 'serverops SYSTEM --help' or 'serverops SYSTEM COMMAND --help' for more.\n"
     "\n";
@@ -61,7 +78,11 @@ inline constexpr std::string_view clc =
     "  --poll-interval SECONDS     time between status polls (default 2)\n"
     "  --ca-file FILE              trust the CA certificates in FILE (PEM) instead of the system store\n"
     "  --insecure-skip-tls-verify  do not verify the server's certificate or host name (warns on stderr)\n"
+    "  --request-timeout SECONDS   bound of each HTTP request (default 30; see 'serverops --help')\n"
     "  --json                      print one JSON document on stdout\n"
+    "\n"
+    "Ctrl+C (SIGINT) or SIGTERM during a batch or a wait: the queued servers and their job ids are printed (JSON\n"
+    "with --json, plus \"interrupted\":\"SIGINT\"), the jobs go on; exit 130 or 143.\n"
     "\n"
     "Environment: CLC_USERNAME and CLC_PASSWORD (required), CLC_ALIAS, CLC_BASE_URL.\n"
     "\n"
@@ -87,12 +108,15 @@ inline std::string clc_batch(std::string_view word, std::string_view operation) 
         "  --wait                      wait for the job; progress on stderr (redrawn on a terminal)\n"
         "  --timeout SECONDS           give up waiting after this long (default 900)\n"
         "  --poll-interval SECONDS     time between status polls (default 2)\n"
-        "  --base-url URL, --alias ALIAS, --ca-file FILE, --insecure-skip-tls-verify: see 'serverops clc --help'\n"
+        "  --base-url URL, --alias ALIAS, --ca-file FILE, --insecure-skip-tls-verify, --request-timeout SECONDS:\n"
+        "                              see 'serverops clc --help'\n"
         "  --json                      one document: {\"operation\":...,\"results\":[{\"server\",\"queued\",\"job\",\n"
         "                              \"status\",\"error\"}]}, results in the order the servers were given\n"
         "\n"
         "Exit: 0 all queued (all succeeded with --wait); 1 some servers were not queued or did not succeed;\n"
-        "2 usage error; 3 authentication, transport or server error before any result.\n";
+        "2 usage error; 3 authentication, transport or server error before any result (when the batch may have\n"
+        "been queued all the same, stderr says so: check the servers' state before retrying); 130/143 stopped by\n"
+        "SIGINT/SIGTERM after printing the queued servers and their job ids.\n";
     return out;
 }
 
@@ -126,7 +150,8 @@ inline constexpr std::string_view a4c =
     "  maintenance update          add --message M to the log and/or set --progress P (0 to 100)\n"
     "  maintenance disable         turn maintenance off\n"
     "\n"
-    "Options: --base-url URL (default: $A4C_BASE_URL), --ca-file FILE, --insecure-skip-tls-verify, --json\n"
+    "Options: --base-url URL (default: $A4C_BASE_URL), --ca-file FILE, --insecure-skip-tls-verify,\n"
+    "         --request-timeout SECONDS, --json\n"
     "Environment: A4C_USERNAME and A4C_PASSWORD (required; form login), A4C_BASE_URL.\n"
     "\n"
     "Exit: 0 done; 1 the API refused (already on, not on); 2 usage error; 3 authentication, rights, transport\n"
@@ -169,11 +194,13 @@ inline constexpr std::string_view ucs =
     "    --timeout SECONDS         give up waiting after this long (default 900)\n"
     "    --poll-interval SECONDS   time between status polls (default 2)\n"
     "\n"
-    "Options: --base-url URL (default: $UCS_BASE_URL), --ca-file FILE, --insecure-skip-tls-verify, --json\n"
+    "Options: --base-url URL (default: $UCS_BASE_URL), --ca-file FILE, --insecure-skip-tls-verify,\n"
+    "         --request-timeout SECONDS, --json\n"
     "Environment: UCS_BASE_URL; UCS_USERNAME and UCS_PASSWORD for HTTP Basic (sent only when set).\n"
     "\n"
     "Exit: 0 done; 1 the API refused or the wait timed out; 2 usage error; 3 authentication, transport or\n"
-    "server error (503 while the server switches modes included).\n";
+    "server error (503 while the server switches modes included); 130/143 SIGINT/SIGTERM during the switch or\n"
+    "the wait (the mode requested is printed first).\n";
 
 inline constexpr std::string_view ucs_mode_get =
     "Usage: serverops ucs mode get\n"

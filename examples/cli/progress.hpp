@@ -3,6 +3,8 @@
 #ifndef SERVEROPS_CLI_PROGRESS_HPP
 #define SERVEROPS_CLI_PROGRESS_HPP
 
+#include "common.hpp"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -43,7 +45,7 @@ public:
         const auto now = clock::now();
         if (changed || now - last_plain_ >= std::chrono::seconds(30)) {
             last_plain_ = now;
-            write("waiting for " + what_ + ": " + text_ + " (" + elapsed() + ")\n");
+            write(escaped_line("waiting for " + what_ + ": " + text_ + " (" + elapsed() + ")") + "\n");
         }
     }
 
@@ -69,7 +71,7 @@ private:
         return buf;
     }
     void draw() {
-        write("\r\x1b[K" + what_ + ": " + text_ + "  " + elapsed());
+        write("\r\x1b[K" + escaped_line(what_ + ": " + text_ + "  " + elapsed()));  // only our sequences are raw
         drawn_ = true;
     }
     static void write(const std::string& s) {

@@ -42,7 +42,7 @@ inline json::object to_json(const ucs::server_status& s) {
 inline std::string line(const ucs::server_status& s) {
     std::string out = "mode: " + std::string(ucs::to_string(s.mode));
     std::string about;
-    if (!s.version.empty()) about += "version " + printable(s.version, 40);
+    if (!s.version.empty()) about += "version " + clip(s.version, 40);
     if (s.started) about += std::string(about.empty() ? "" : ", ") + "started " + iso8601(*s.started);
     if (!about.empty()) out += " (" + about + ")";
     return out;
@@ -53,17 +53,17 @@ inline int run(const command_line& cl) {
     const std::string system_help = "serverops ucs --help";
     if (cl.words.size() < 2) return usage_error("ucs: missing command 'mode'", system_help);
     if (cl.words[1] != "mode")
-        return usage_error("ucs: unknown command '" + printable(cl.words[1], 80) + "'", system_help);
+        return usage_error("ucs: unknown command '" + clip(cl.words[1], 80) + "'", system_help);
     if (cl.words.size() < 3) return usage_error("ucs mode: missing action (get or set)", system_help);
     const std::string& action = cl.words[2];
     if (action != "get" && action != "set")
-        return usage_error("ucs mode: unknown action '" + printable(action, 80) + "'", system_help);
+        return usage_error("ucs mode: unknown action '" + clip(action, 80) + "'", system_help);
     const std::string help = "serverops ucs mode " + action + " --help";
 
     std::optional<ucs::server_mode> target;
     if (action == "get") {
         if (cl.words.size() > 3)
-            return usage_error("ucs mode get: unexpected argument '" + printable(cl.words[3], 80) + "'", help);
+            return usage_error("ucs mode get: unexpected argument '" + clip(cl.words[3], 80) + "'", help);
     } else {
         if (cl.words.size() != 4)
             return usage_error("ucs mode set: give exactly one mode: maintenance or production", help);
@@ -71,15 +71,16 @@ inline int run(const command_line& cl) {
         else if (cl.words[3] == "production") target = ucs::server_mode::production;
         else
             return usage_error(
-                "ucs mode set: '" + printable(cl.words[3], 80) + "' is neither maintenance nor production", help);
+                "ucs mode set: '" + clip(cl.words[3], 80) + "' is neither maintenance nor production", help);
     }
 
     std::optional<std::string> unexpected;
     if (action == "set")
-        unexpected = cl.unexpected_option({"--json", "--base-url", "--ca-file", "--insecure-skip-tls-verify", "--wait",
-                                           "--timeout", "--poll-interval"});
+        unexpected = cl.unexpected_option({"--json", "--base-url", "--ca-file", "--insecure-skip-tls-verify",
+                                           "--request-timeout", "--wait", "--timeout", "--poll-interval"});
     else
-        unexpected = cl.unexpected_option({"--json", "--base-url", "--ca-file", "--insecure-skip-tls-verify"});
+        unexpected = cl.unexpected_option(
+            {"--json", "--base-url", "--ca-file", "--insecure-skip-tls-verify", "--request-timeout"});
     if (unexpected) return usage_error("ucs mode " + action + ": option " + *unexpected + " does not apply here", help);
     wait_options w;
     if (auto e = read_wait_options(cl, w); !e.empty()) return usage_error("ucs mode " + action + ": " + e, help);
@@ -98,23 +99,40 @@ inline int run(const command_line& cl) {
         if (!r) return fail(r.error());
         if (as_json) print_json(to_json(r.value()));
         else print_line(line(r.value()));
-        std::fflush(stdout);
         return exit_ok;
     }
 
+    // From the switch on, a signal is acted upon once the answer is known, and ends a wait at its next step.
+    stop_signal::install();
     auto changed = s.call(ucs::set_server_mode{*target});
-    if (!changed) return fail(changed.error());
+    if (!changed) {
+        json::object known;
+        known["operation"] = ucs::set_server_mode::name;
+        known["requested"] = ucs::to_string(*target);
+        return fail_call(changed.error(), as_json, std::move(known));
+    }
     json::object doc;
     doc["mode"] = ucs::to_string(changed.value().mode);
     doc["location"] = changed.value().location;
     std::string text = "mode: " + std::string(ucs::to_string(changed.value().mode)) + " (server changed)";
+    // The switch was accepted; when its confirmation is cut short, report what is known, then why.
+    const auto stopped = [&](int sig) {
+        doc["interrupted"] = stop_signal::name(sig);
+        if (as_json) print_json(doc);
+        else print_line(text + (w.wait ? ", not confirmed" : ""));
+        report("interrupted by " + std::string(stop_signal::name(sig)) +
+               (w.wait ? " before the server confirmed the mode " + std::string(ucs::to_string(*target)) +
+                             "; check it with 'serverops ucs mode get'"
+                       : std::string(" (the switch had been accepted)")));
+        return stop_signal::exit_code(sig);
+    };
+    if (const int sig = stop_signal::received()) return stopped(sig);
     if (w.wait) {
         auto confirmed = wait_for_mode(s, *target, w.policy);
+        if (const int sig = stop_signal::received()) return stopped(sig);
         if (!confirmed) {
-            // The switch was accepted; only its confirmation failed: report what is known, then the error.
             if (as_json) print_json(doc);
             else print_line(text + ", not confirmed");
-            std::fflush(stdout);
             report(confirmed.error());
             return exit_partial;
         }
@@ -123,7 +141,6 @@ inline int run(const command_line& cl) {
     }
     if (as_json) print_json(doc);
     else print_line(text);
-    std::fflush(stdout);
     return exit_ok;
 }
 

@@ -1,10 +1,12 @@
 // serverops CLI: waiting until UCS reports a mode. Drives the library's ucs::mode_waiter (the same rules as
 // ucs::wait_until_mode: the 503 switching window is expected, other errors end the wait, a deadline bounds it)
-// here, so that the progress display sees every poll.
+// here, so that the progress display sees every poll. A stop signal (signals.hpp) ends the wait at its next step; the
+// caller then finds stop_signal::received() set.
 #ifndef SERVEROPS_CLI_UCS_WAIT_HPP
 #define SERVEROPS_CLI_UCS_WAIT_HPP
 
 #include "progress.hpp"
+#include "signals.hpp"
 
 #include <serverops/policies.hpp>
 #include <serverops/ucs.hpp>
@@ -13,7 +15,6 @@
 #include <algorithm>
 #include <map>
 #include <string>
-#include <thread>
 
 namespace serverops_cli::ucs_cli {
 
@@ -25,6 +26,7 @@ serverops::result<serverops::ucs::server_status> wait_for_mode(Session& s, serve
     ucs::mode_waiter waiter(mode, policy, clock::now());
     progress_display progress("switch to " + std::string(ucs::to_string(mode)), "servers", 1);
     for (;;) {
+        if (stop_signal::received()) break;
         auto step = waiter.next(clock::now());
         if (step.kind == ucs::mode_waiter::step::done) break;
         if (step.kind == ucs::mode_waiter::step::poll) {
@@ -40,7 +42,7 @@ serverops::result<serverops::ucs::server_status> wait_for_mode(Session& s, serve
         }
         const auto until = clock::now() + step.delay;
         for (auto left = step.delay; left > clock::duration::zero(); left = until - clock::now()) {
-            std::this_thread::sleep_for(std::min<clock::duration>(left, std::chrono::milliseconds(200)));
+            if (!stop_signal::sleep_for(std::min<clock::duration>(left, std::chrono::milliseconds(200)))) break;
             progress.tick();
         }
     }

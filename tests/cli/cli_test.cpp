@@ -1,6 +1,9 @@
 // The `serverops` command-line tool, run as a child process against the in-process emulator of the three APIs:
 // stdout (human lines and JSON), stderr and exit codes. Credentials travel in the child's environment only; every
 // child is killed after a deadline, and all traffic goes to 127.0.0.1.
+#include <serverops/clc/batch_operations.hpp>
+#include <serverops/detail/utf8.hpp>
+#include <serverops/operation.hpp>
 #include <serverops/testing/full_emulator.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -20,10 +23,12 @@
 #include <pty.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -152,6 +157,16 @@ public:
         return true;
     }
 
+    /// Reads until `done(stderr so far)` holds, both streams end, or `limit` passes.
+    bool read_stderr_until(const std::function<bool(const std::string&)>& done, std::chrono::milliseconds limit) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (!done(result_.err)) {
+            if (out_fd_ < 0 && err_fd_ < 0) return false;
+            if (!pump(deadline)) return false;
+        }
+        return true;
+    }
+
     /// Reads both streams to their end and reaps the child; kills it when `limit` passes first.
     run_result finish(std::chrono::milliseconds limit = default_limit) {
         const auto deadline = std::chrono::steady_clock::now() + limit;
@@ -217,6 +232,30 @@ run_result run_cli(const std::vector<std::string>& args, const env_map& env = {}
 
 bool contains(std::string_view haystack, std::string_view needle) {
     return haystack.find(needle) != std::string_view::npos;
+}
+
+/// Text that cannot drive a terminal or forge a line: valid UTF-8, with no C0 control but the line feed, no DEL and
+/// no C1 control (U+0080 to U+009F).
+::testing::AssertionResult terminal_safe(std::string_view s) {
+    std::uint32_t cp = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto n = serverops::detail::utf8_sequence(s, i, cp);
+        if (n == 0)
+            return ::testing::AssertionFailure() << "invalid UTF-8 at byte " << i << " of " << ::testing::PrintToString(s);
+        if ((cp < 0x20 && cp != '\n') || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
+            return ::testing::AssertionFailure() << "control character U+" << std::hex << cp << " at byte " << std::dec
+                                                 << i << " of " << ::testing::PrintToString(s);
+        i += n;
+    }
+    return ::testing::AssertionSuccess();
+}
+
+/// One JSON document that is also terminal_safe (C1 controls and DEL written as JSON escapes).
+::testing::AssertionResult json_document(std::string_view s) {
+    boost::system::error_code ec;
+    (void)json::parse(s, ec);
+    if (ec) return ::testing::AssertionFailure() << "not JSON (" << ec.message() << "): " << ::testing::PrintToString(s);
+    return terminal_safe(s);
 }
 
 std::string str(const json::value& v, std::string_view key) {
@@ -923,6 +962,438 @@ TEST(cli_emulator, tls_writes_a_ca_file_for_the_clients) {
         EXPECT_EQ(untrusted.exit_code, 3) << untrusted;
     });
     EXPECT_FALSE(std::ifstream(ca_path).good()) << "the CA file outlived the emulator: " << ca_path;
+}
+
+// ------------------------------------------------------------------------------------------------ hostile text
+
+/// Text that did not come from the program: from the user (ids, aliases, option values, unknown words) or from the
+/// server (job ids, messages, raw error bodies).
+struct hostile_case {
+    const char* name;
+    std::string text;
+};
+
+void PrintTo(const hostile_case& c, std::ostream* os) { *os << c.name; }
+
+const hostile_case hostile_cases[] = {
+    {"esc", "wa1-\x1b[31mred\x1b[0m"},
+    {"bel", "wa1-\a\a"},
+    {"cr", "wa1-1\rFORGED"},
+    {"lf", "wa1-1\nserverops: FORGED"},
+    {"c1_utf8", "wa1-\xC2\x9B" "31m"},  // U+009B: CSI on terminals that honour C1 controls
+    {"raw_9b", "wa1-\x9B" "31m"},       // the same, as one raw (invalid UTF-8) byte
+    {"ff", "wa1-\xFF\xFE"},
+    {"truncated_utf8", "wa1-\xE2\x82"},  // "\u20AC" cut after two of its three bytes
+    {"del", "wa1-\x7F\x7F"},
+    {"long", "\x1b" + std::string(20000, 'x') + "\x1b"},
+};
+
+/// `s` as a JSON string literal: only what JSON requires is escaped; other bytes (invalid UTF-8 included) are copied.
+std::string json_string_raw(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", u);
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    return out + '"';
+}
+
+std::string shown(const std::vector<std::string>& argv) {
+    std::string out = "serverops";
+    for (auto& a : argv) out += " " + ::testing::PrintToString(a.size() > 60 ? a.substr(0, 60) + "..." : a);
+    return out;
+}
+
+serverops::header_list text_plain() {
+    serverops::header_list h;
+    h.set("Content-Type", "text/plain");
+    return h;
+}
+
+class cli_hostile : public cli, public ::testing::WithParamInterface<hostile_case> {
+protected:
+    const std::string& hostile() const { return GetParam().text; }
+    /// What a JSON string holding the hostile text must decode to.
+    std::string as_json_text() const { return serverops::detail::to_valid_utf8(hostile()); }
+
+    /// Runs the tool; both streams must be safe for a terminal, and stdout one JSON document whenever --json was
+    /// given and something was printed.
+    run_result checked(const std::vector<std::string>& argv, const env_map& env) {
+        auto r = run_cli(argv, env);
+        const bool as_json = std::find(argv.begin(), argv.end(), "--json") != argv.end();
+        EXPECT_FALSE(r.timed_out) << shown(argv) << ": " << r;
+        EXPECT_TRUE(terminal_safe(r.err)) << "stderr of " << shown(argv);
+        if (as_json && !r.out.empty()) EXPECT_TRUE(json_document(r.out)) << "stdout of " << shown(argv);
+        else EXPECT_TRUE(terminal_safe(r.out)) << "stdout of " << shown(argv);
+        return r;
+    }
+};
+
+TEST_P(cli_hostile, usage_errors_escape_the_words_they_quote) {
+    const auto& h = hostile();
+    const std::vector<std::pair<std::vector<std::string>, env_map>> cases = {
+        {{h}, {}},
+        {{"clc", h}, clc_env()},
+        {{"clc", "pause", "WA1ALIASWB01", "--" + h}, clc_env()},
+        {{"clc", "set-maintenance", h}, clc_env()},
+        {{"clc", "pause", "WA1ALIASWB01", "--wait", "--timeout", h}, clc_env()},
+        {{"clc", "pause", "WA1ALIASWB01", "--request-timeout", h}, clc_env()},
+        {{"clc", "server", "WA1ALIASWB01", "--base-url", h}, clc_env()},
+        {{"clc", "server", "WA1ALIASWB01", "--ca-file", h}, clc_env()},
+        {{"alien4cloud", "maintenance", h}, a4c_env()},
+        {{"alien4cloud", "maintenance", "status", h}, a4c_env()},
+        {{"alien4cloud", "maintenance", "update", "--progress", h}, a4c_env()},
+        {{"ucs", "mode", h}, ucs_env()},
+        {{"ucs", "mode", "set", h}, ucs_env()},
+        {{"emulator", h}, {}},
+        {{"emulator", "--port", h}, {}},
+    };
+    for (auto& [argv, env] : cases) {
+        auto r = checked(argv, env);
+        EXPECT_EQ(r.exit_code, 2) << shown(argv) << ": " << r;
+        EXPECT_TRUE(r.out.empty()) << shown(argv) << ": " << r;
+        EXPECT_EQ(r.err_lines().size(), 1u) << shown(argv) << ": " << r;  // no forged second line
+    }
+    EXPECT_EQ(emu.request_count(), 0u);
+}
+
+TEST_P(cli_hostile, ids_given_by_the_user_are_escaped_in_results) {
+    const auto& h = hostile();
+    // One job per line, human or JSON; the id is echoed as given (JSON: as valid UTF-8).
+    auto human = checked({"clc", "status", h}, clc_env());
+    EXPECT_EQ(human.exit_code, 1) << human;
+    EXPECT_EQ(human.out_lines().size(), 1u) << human;
+    auto doc_run = checked({"clc", "status", h, "--json"}, clc_env());
+    EXPECT_EQ(doc_run.exit_code, 1) << doc_run;
+    const auto doc = doc_run.doc();
+    ASSERT_TRUE(doc.is_object()) << doc_run;
+    EXPECT_EQ(str(doc.at("results").as_array().at(0), "job"), as_json_text());
+
+    for (auto argv : {std::vector<std::string>{"clc", "pause", h}, std::vector<std::string>{"clc", "pause", h, "--json"},
+                      std::vector<std::string>{"clc", "set-maintenance", h + "=on", "WA1ALIASWB01=off", "--json"},
+                      std::vector<std::string>{"clc", "server", h}, std::vector<std::string>{"clc", "server", h, "--json"},
+                      std::vector<std::string>{"clc", "server", "WA1ALIASWB01", "--alias", h},
+                      std::vector<std::string>{"clc", "status", h, "--wait", "--poll-interval", "0.05", "--json"}}) {
+        auto r = checked(argv, clc_env());
+        EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 3) << shown(argv) << ": " << r;
+    }
+}
+
+TEST_P(cli_hostile, text_from_the_server_is_escaped) {
+    const auto& h = hostile();
+    // A batch answer whose job id is hostile: printed when queued, then polled (and refused) with --wait.
+    const std::string batch_answer = R"([{"server":"wa1aliaswb01","isQueued":true,"links":[{"rel":"status","href":)"
+                                     R"("/v2/operations/alias/status/x","id":)" +
+                                     json_string_raw(h) + "}]}]";
+    const auto queued_with_hostile_id = [&] {
+        emu.inject(testing_ns::fault::status(200, batch_answer).only_method(serverops::verb::post).only_path("/pause"));
+    };
+    const bool representable = serverops::detail::is_valid_utf8(h);  // else the answer is not JSON at all
+    for (bool as_json : {false, true}) {
+        for (bool wait : {false, true}) {
+            std::vector<std::string> argv{"clc", "pause", "WA1ALIASWB01"};
+            if (as_json) argv.push_back("--json");
+            if (wait) argv.insert(argv.end(), fast_wait.begin(), fast_wait.end());
+            queued_with_hostile_id();
+            auto r = checked(argv, clc_env());
+            if (!representable) {
+                EXPECT_EQ(r.exit_code, 3) << shown(argv) << ": " << r;
+                continue;
+            }
+            EXPECT_EQ(r.exit_code, wait ? 1 : 0) << shown(argv) << ": " << r;
+            if (as_json) EXPECT_EQ(str(r.doc().at("results").as_array().at(0), "job"), h) << r;
+            else EXPECT_EQ(r.out_lines().size(), 1u) << r;
+        }
+    }
+
+    // A raw (not JSON) error body: in the error line, and in the document of a request that may have executed.
+    emu.inject(testing_ns::fault::status(500, h, text_plain())
+                   .only_method(serverops::verb::get)
+                   .only_path("/WA1ALIASWB01"),
+               3);
+    auto get = checked({"clc", "server", "WA1ALIASWB01"}, clc_env());
+    EXPECT_EQ(get.exit_code, 3) << get;
+    EXPECT_EQ(get.err_lines().size(), 1u) << get;
+    emu.inject(testing_ns::fault::status(500, h, text_plain()).only_path("/pause"));
+    auto post = checked({"clc", "pause", "WA1ALIASWB01", "--json"}, clc_env());
+    EXPECT_EQ(post.exit_code, 3) << post;
+    EXPECT_EQ(post.doc().at("mayHaveExecuted"), true) << post;
+
+    // Text the user gave that the server stores and sends back: the A4C maintenance log.
+    ASSERT_EQ(run_cli({"alien4cloud", "maintenance", "enable"}, a4c_env()).exit_code, 0);
+    checked({"alien4cloud", "maintenance", "update", "--message", h}, a4c_env());
+    checked({"alien4cloud", "maintenance", "status"}, a4c_env());
+    checked({"alien4cloud", "maintenance", "status", "--json"}, a4c_env());
+}
+
+INSTANTIATE_TEST_SUITE_P(all, cli_hostile, ::testing::ValuesIn(hostile_cases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+// ------------------------------------------------------------------------------------------------ numeric options
+
+TEST_F(cli, numeric_options_are_parsed_strictly) {
+    const std::vector<std::string> bad = {"",    "nan",  "NaN",   "inf", "-inf", "infinity", "-1",  "-0.5", "0",
+                                          "0.0", "+5",   " 5",    "5 ",  "5s",   "5.",       ".5",  "1e3",  "0x10",
+                                          "5,0", "0.0001", "99999999999999999999", "604801", "1.5.2", "٣"};
+    for (auto& v : bad) {
+        const std::vector<std::vector<std::string>> uses = {
+            {"clc", "pause", "WA1ALIASWB01", "--wait", "--timeout", v},
+            {"clc", "pause", "WA1ALIASWB01", "--wait", "--poll-interval", v},
+            {"clc", "pause", "WA1ALIASWB01", "--request-timeout", v},
+            {"ucs", "mode", "get", "--request-timeout=" + v},
+        };
+        for (auto& argv : uses) {
+            auto r = run_cli(argv, argv[0] == "clc" ? clc_env() : ucs_env());
+            EXPECT_EQ(r.exit_code, 2) << shown(argv) << ": " << r;
+            EXPECT_EQ(r.err_lines().size(), 1u) << shown(argv) << ": " << r;
+        }
+    }
+    for (std::string v : {"", "-1", "65536", "99999999999", "80x", " 80", "+80", "0x50", "1e3", "inf"}) {
+        auto r = run_cli({"emulator", "--port", v});
+        EXPECT_EQ(r.exit_code, 2) << shown({"emulator", "--port", v}) << ": " << r;
+    }
+    for (std::string v : {"-1", "101", "50.5", "1e2", " 5", "nan"}) {
+        auto r = run_cli({"alien4cloud", "maintenance", "update", "--progress", v}, a4c_env());
+        EXPECT_EQ(r.exit_code, 2) << r;
+    }
+    EXPECT_EQ(emu.request_count(), 0u);
+}
+
+// ------------------------------------------------------------------------------------------------ --request-timeout
+
+TEST_F(cli, request_timeout_bounds_each_request) {
+    // The server answers after 5 s; each of the three attempts of the idempotent GET gives up after 0.3 s.
+    emu.inject(testing_ns::fault::delay_response(5s).only_method(serverops::verb::get).only_path("/WA1ALIASWB01"), 3);
+    const auto start = std::chrono::steady_clock::now();
+    auto r = run_cli({"clc", "server", "WA1ALIASWB01", "--request-timeout", "0.3"}, clc_env());
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(r.exit_code, 3) << r;
+    EXPECT_TRUE(contains(r.err, "timed out")) << r;
+    EXPECT_LT(took, 4s) << r;  // 3 x 0.3 s plus backoff, far from 5 s per attempt
+
+    // Accepted by every client command, in both spellings.
+    auto ok = run_cli({"ucs", "mode", "get", "--request-timeout=2.5"}, ucs_env());
+    EXPECT_EQ(ok.exit_code, 0) << ok;
+    auto a4c = run_cli({"alien4cloud", "maintenance", "status", "--request-timeout", "10"}, a4c_env());
+    EXPECT_EQ(a4c.exit_code, 0) << a4c;
+}
+
+TEST(cli_help, documents_the_time_bounds) {
+    auto r = run_cli({"--help"});
+    for (auto text : {"--request-timeout SECONDS", "connect 10 s", "TLS handshake 10 s", "130", "143"})
+        EXPECT_TRUE(contains(r.out, text)) << text << "\n" << r;
+}
+
+// ------------------------------------------------------------------------------------------------ --ca-file
+
+TEST_F(cli, unusable_ca_files_are_usage_errors_before_any_request) {
+    temp_file not_pem("just some text\n");
+    temp_file empty("");
+    temp_file key_only("-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n");
+    temp_file broken_cert("-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
+    temp_file unreadable("-----BEGIN CERTIFICATE-----\n");
+    ::chmod(unreadable.path().c_str(), 0);
+    std::vector<std::string> files = {"/nonexistent/ca.pem", "/tmp", ".", not_pem.path(), empty.path(),
+                                      key_only.path(), broken_cert.path()};
+    if (::geteuid() != 0) files.push_back(unreadable.path());  // root reads anything
+    for (auto& f : files) {
+        for (auto argv : {std::vector<std::string>{"clc", "server", "WA1ALIASWB01", "--ca-file", f},
+                          std::vector<std::string>{"ucs", "mode", "get", "--ca-file", f},
+                          std::vector<std::string>{"alien4cloud", "maintenance", "status", "--ca-file=" + f}}) {
+            auto r = run_cli(argv, argv[0] == "clc" ? clc_env() : argv[0] == "ucs" ? ucs_env() : a4c_env());
+            EXPECT_EQ(r.exit_code, 2) << shown(argv) << ": " << r;
+            EXPECT_TRUE(r.out.empty()) << r;
+            EXPECT_EQ(r.err_lines().size(), 1u) << r;
+            EXPECT_TRUE(contains(r.err, "--ca-file")) << r;
+        }
+    }
+    EXPECT_EQ(emu.request_count(), 0u);
+}
+
+// ------------------------------------------------------------------------------------------------ may have executed
+
+TEST_F(cli, a_state_change_whose_outcome_is_unknown_says_so) {
+    // Each change with the path of its POST (UCS mode set is idempotent: retried, never "may have executed").
+    const std::vector<std::pair<std::vector<std::string>, std::string>> changes = {
+        {{"clc", "reboot", "WA1ALIASWB01"}, "/reboot"},
+        {{"clc", "set-maintenance", "WA1ALIASWB01=on"}, "/setMaintenance"},
+        {{"alien4cloud", "maintenance", "enable"}, "/maintenance"},
+    };
+    for (auto& [change, path] : changes) {
+        for (bool as_json : {false, true}) {
+            // A 500 after the request arrived: the server may have acted before failing.
+            emu.inject(testing_ns::fault::server_error().only_method(serverops::verb::post).only_path(path));
+            auto argv = change;
+            if (as_json) argv.push_back("--json");
+            const env_map env = change[0] == "clc" ? clc_env() : change[0] == "ucs" ? ucs_env() : a4c_env();
+            auto r = run_cli(argv, env);
+            emu.clear_faults();
+            EXPECT_EQ(r.exit_code, 3) << shown(argv) << ": " << r;
+            EXPECT_TRUE(contains(r.err, "the request may have been executed: check the servers' state before retrying"))
+                << shown(argv) << ": " << r;
+            if (!as_json) {
+                EXPECT_TRUE(r.out.empty()) << r;
+                continue;
+            }
+            const auto doc = r.doc();
+            ASSERT_TRUE(doc.is_object()) << shown(argv) << ": " << r;
+            EXPECT_EQ(doc.at("mayHaveExecuted"), true) << r;
+            EXPECT_TRUE(contains(str(doc, "error"), "server error (HTTP 500)")) << r;
+        }
+    }
+    // A refusal (503) certainly did not execute: no such warning.
+    emu.inject(testing_ns::fault::unavailable().only_method(serverops::verb::post).only_path("/reboot"));
+    auto refused = run_cli({"clc", "reboot", "WA1ALIASWB01", "--json"}, clc_env());
+    EXPECT_EQ(refused.exit_code, 3) << refused;
+    EXPECT_FALSE(contains(refused.err, "may have been executed")) << refused;
+    EXPECT_TRUE(refused.out.empty()) << refused;
+}
+
+TEST(cli_batch_limit, the_response_limit_of_a_batch_grows_with_the_batch) {
+    auto ctx = serverops::clc::context::from_base_url("http://127.0.0.1/v2");
+    ASSERT_TRUE(ctx);
+    auto c = std::move(ctx).value();
+    c.account_alias = "ALIAS";
+    c.bearer_token = "t";
+    for (std::size_t n : {1u, 100u, 10000u, 100000u}) {
+        std::vector<std::string> ids(n, "WA1ALIASWB01");
+        serverops::clc::pause pause{ids};
+        auto req = serverops::encode(pause, c);
+        ASSERT_TRUE(req);
+        EXPECT_EQ(req.value().max_response_body, pause.max_response_body());
+        EXPECT_GE(pause.max_response_body(), n * 4096u);
+        std::vector<serverops::clc::set_maintenance::entry> entries(n, {"WA1ALIASWB01", true});
+        EXPECT_GE(serverops::clc::set_maintenance{entries}.max_response_body(), n * 4096u);
+        EXPECT_GE((serverops::clc::create_snapshot{ids, 1}.max_response_body()), n * 4096u);
+    }
+}
+
+TEST_F(cli, a_real_batch_answer_is_far_below_the_per_entry_bound) {
+    std::vector<std::string> ids;
+    for (int i = 1; i <= 5; ++i) ids.push_back("WA1ALIASWB0" + std::to_string(i));
+    ids.push_back("WA1ALIASXX99");  // not queued: carries an error message
+    auto r = run_cli(args({"clc", "start-maintenance", "--json"}, ids), clc_env());
+    ASSERT_EQ(r.exit_code, 1) << r;
+    // Our own JSON is larger than the API's entry (it adds the error text); still far below 4 KiB per entry.
+    EXPECT_LT(r.out.size(), ids.size() * 1024u) << r;
+}
+
+// ------------------------------------------------------------------------------------------------ signals
+
+struct interrupted_run {
+    run_result result;
+    std::chrono::milliseconds exit_took{};
+};
+
+/// Starts `argv`, waits for a progress line (on stderr) holding `progress`, sends `sig` and measures how long the
+/// tool takes to end.
+interrupted_run interrupt_wait(const std::vector<std::string>& argv, const env_map& env, int sig,
+                               std::string_view progress = "waiting for") {
+    interrupted_run out;
+    child c(argv, env);
+    if (!c.started()) return out;
+    const bool waiting = c.read_stderr_until([&](const std::string& err) { return contains(err, progress); }, 10s);
+    EXPECT_TRUE(waiting) << shown(argv);
+    const auto sent = std::chrono::steady_clock::now();
+    c.signal(sig);
+    out.result = c.finish(10s);
+    out.exit_took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - sent);
+    return out;
+}
+
+const std::vector<std::string> long_wait = {"--wait", "--poll-interval", "0.05", "--timeout", "60"};
+
+TEST_F(cli, a_signal_during_a_batch_wait_prints_the_queued_jobs) {
+    emu.clc().hang_jobs_for("WA1ALIASWB01");  // its job never ends
+    for (int sig : {SIGINT, SIGTERM}) {
+        const std::string name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+        // Human: the queued server with its job id, the one not queued, and a note on stderr.
+        auto human = interrupt_wait(args({"clc", "start-maintenance", "WA1ALIASWB01", "WA1ALIASXX99"}, long_wait),
+                                    clc_env(), sig);
+        EXPECT_EQ(human.result.exit_code, 128 + sig) << human.result;
+        EXPECT_LT(human.exit_took, 1s) << human.result;
+        const auto lines = human.result.out_lines();
+        ASSERT_EQ(lines.size(), 2u) << human.result;
+        EXPECT_TRUE(lines[0].starts_with("WA1ALIASWB01: still running (job wa1-")) << human.result;
+        EXPECT_TRUE(lines[1].starts_with("WA1ALIASXX99: not queued")) << human.result;
+        EXPECT_TRUE(contains(human.result.err, "interrupted by " + name)) << human.result;
+
+        // JSON: the same document as a finished wait, marked interrupted; the job id is the real one.
+        auto doc_run = interrupt_wait(args({"clc", "start-maintenance", "WA1ALIASWB01", "--json"}, long_wait),
+                                      clc_env(), sig);
+        EXPECT_EQ(doc_run.result.exit_code, 128 + sig) << doc_run.result;
+        EXPECT_LT(doc_run.exit_took, 1s) << doc_run.result;
+        const auto doc = doc_run.result.doc();
+        ASSERT_TRUE(doc.is_object()) << doc_run.result;
+        EXPECT_EQ(str(doc, "operation"), "startMaintenance");
+        EXPECT_EQ(str(doc, "interrupted"), name);
+        const auto& first = doc.at("results").as_array().at(0);
+        EXPECT_EQ(first.at("queued"), true);
+        const auto job = str(first, "job");
+        const auto status = emu.clc().job_status(job);  // a real job, and still going
+        ASSERT_TRUE(status.has_value()) << doc_run.result;
+        EXPECT_TRUE(*status == serverops::clc::job_status::not_started ||
+                    *status == serverops::clc::job_status::executing)
+            << doc_run.result;
+    }
+}
+
+TEST_F(cli, a_signal_during_a_status_wait_prints_the_jobs) {
+    emu.clc().hang_jobs_for("WA1ALIASWB02");
+    auto queued = run_cli({"clc", "pause", "WA1ALIASWB02", "--json"}, clc_env());
+    ASSERT_EQ(queued.exit_code, 0) << queued;
+    const auto job = str(queued.doc().at("results").as_array().at(0), "job");
+    ASSERT_FALSE(job.empty()) << queued;
+    emu.advance(1s);  // past notStarted: executing from now on
+    ASSERT_EQ(emu.clc().job_status(job), serverops::clc::job_status::executing);
+    for (int sig : {SIGINT, SIGTERM}) {
+        // Interrupted after a poll read the job's status.
+        auto human = interrupt_wait(args({"clc", "status", job}, long_wait), clc_env(), sig, "1 executing");
+        EXPECT_EQ(human.result.exit_code, 128 + sig) << human.result;
+        EXPECT_LT(human.exit_took, 1s) << human.result;
+        EXPECT_TRUE(human.result.out.starts_with(job + ": executing")) << human.result;
+        auto doc_run = interrupt_wait(args({"clc", "status", job, "--json"}, long_wait), clc_env(), sig, "1 executing");
+        EXPECT_EQ(doc_run.result.exit_code, 128 + sig) << doc_run.result;
+        EXPECT_LT(doc_run.exit_took, 1s) << doc_run.result;
+        const auto doc = doc_run.result.doc();
+        ASSERT_TRUE(doc.is_object()) << doc_run.result;
+        EXPECT_EQ(str(doc.at("results").as_array().at(0), "job"), job);
+        EXPECT_EQ(str(doc.at("results").as_array().at(0), "status"), "executing");
+        EXPECT_EQ(str(doc, "interrupted"), sig == SIGINT ? "SIGINT" : "SIGTERM");
+    }
+}
+
+TEST_F(cli, a_signal_during_a_mode_wait_prints_the_requested_mode) {
+    emu.ucs().set_switch_delay(std::chrono::hours(1));  // a switch never completes: 503 until the clock jumps
+    for (int sig : {SIGINT, SIGTERM}) {
+        auto human = interrupt_wait(args({"ucs", "mode", "set", "maintenance"}, long_wait), ucs_env(), sig);
+        EXPECT_EQ(human.result.exit_code, 128 + sig) << human.result;
+        EXPECT_LT(human.exit_took, 1s) << human.result;
+        EXPECT_TRUE(human.result.out.starts_with("mode: maintenance")) << human.result;
+        EXPECT_TRUE(contains(human.result.out, "not confirmed")) << human.result;
+        EXPECT_TRUE(contains(human.result.err, sig == SIGINT ? "interrupted by SIGINT" : "interrupted by SIGTERM"))
+            << human.result;
+        emu.advance(2h);
+
+        auto doc_run = interrupt_wait(args({"ucs", "mode", "set", "production", "--json"}, long_wait), ucs_env(), sig);
+        EXPECT_EQ(doc_run.result.exit_code, 128 + sig) << doc_run.result;
+        EXPECT_LT(doc_run.exit_took, 1s) << doc_run.result;
+        const auto doc = doc_run.result.doc();
+        ASSERT_TRUE(doc.is_object()) << doc_run.result;
+        EXPECT_EQ(str(doc, "mode"), "production") << doc_run.result;
+        EXPECT_FALSE(doc.as_object().contains("status")) << doc_run.result;
+        EXPECT_EQ(str(doc, "interrupted"), sig == SIGINT ? "SIGINT" : "SIGTERM");
+        emu.advance(2h);
+    }
 }
 
 }  // namespace

@@ -42,6 +42,22 @@ BOOST_DESCRIBE_STRUCT(create_snapshot_body, (), (snapshotExpirationDays, serverI
 inline std::string batch_target(const context& ctx, std::string_view api_operation) {
     return make_target(ctx, {"operations", ctx.account_alias, "servers", api_operation});
 }
+
+/// Bound of one server's entry in a batch answer. The recorded answers hold ~200 bytes per server (its id,
+/// isQueued, a status link or an error message); 4 KiB leaves room for long ids and messages and for fields the API
+/// may add.
+inline constexpr std::size_t batch_entry_bound = 4096;
+/// The array itself, and an error body that replaces it.
+inline constexpr std::size_t batch_answer_slack = 64 * 1024;
+
+/// The response body limit of a batch of `servers` (http_request::max_response_body): a legitimate answer always
+/// fits, so that an accepted batch never ends in errc::body_too_large without its job ids. Saturates instead of
+/// overflowing.
+constexpr std::size_t batch_response_limit(std::size_t servers) noexcept {
+    constexpr std::size_t max = static_cast<std::size_t>(-1);
+    if (servers > (max - batch_answer_slack) / batch_entry_bound) return max;
+    return servers * batch_entry_bound + batch_answer_slack;
+}
 }  // namespace detail
 
 /// A batch whose body is the bare array of server ids.
@@ -63,6 +79,7 @@ struct server_batch {
         return detail::require_server_ids(server_ids);
     }
     result<batch_response> decode(const http_response& res) const { return detail::decode_batch(res, server_ids); }
+    std::size_t max_response_body() const noexcept { return detail::batch_response_limit(server_ids.size()); }
 };
 
 using pause = server_batch<"clc.pause">;
@@ -101,6 +118,7 @@ struct set_maintenance {
         return detail::require_server_ids(ids());
     }
     result<batch_response> decode(const http_response& res) const { return detail::decode_batch(res, ids()); }
+    std::size_t max_response_body() const noexcept { return detail::batch_response_limit(servers.size()); }
 
     std::vector<std::string> ids() const {
         std::vector<std::string> out;
@@ -136,6 +154,7 @@ struct create_snapshot {
         return detail::require_server_ids(server_ids);
     }
     result<batch_response> decode(const http_response& res) const { return detail::decode_batch(res, server_ids); }
+    std::size_t max_response_body() const noexcept { return detail::batch_response_limit(server_ids.size()); }
 };
 
 }  // namespace serverops::clc
