@@ -130,7 +130,7 @@ inline int run(const command_line& cl) {
     if (!ctx) return usage_error("alien4cloud: invalid base URL: " + ctx.error().detail, system_help);
 
     session_type s(serverops::beast_sync_transport(conn.endpoint, conn.transport),
-                   a4c::form_authenticator{{*user, *password}}, std::move(ctx).value());
+                   a4c::form_authenticator{{*user, *password}}, std::move(ctx).value(), conn.session_options());
     const bool as_json = cl.has("--json");
 
     if (action == "status") {

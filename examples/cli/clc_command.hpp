@@ -1,6 +1,6 @@
 // serverops CLI: `serverops clc ...` — CenturyLink Cloud v2 batches, job status and one server, through
-// clc::session over the sync Beast transport. Waits are driven here with clc::job_waiter, so that the progress
-// display sees every poll.
+// clc::session over the sync Beast transport. Waits run on the library's waiting engine (serverops::run_wait); the
+// progress display is its observer.
 #ifndef SERVEROPS_CLI_CLC_COMMAND_HPP
 #define SERVEROPS_CLI_CLC_COMMAND_HPP
 
@@ -10,6 +10,7 @@
 #include "connection.hpp"
 #include "progress.hpp"
 #include "signals.hpp"
+#include "wait_engine.hpp"
 #include "wait_options.hpp"
 
 #include <serverops/beast/sync_transport.hpp>
@@ -50,39 +51,19 @@ inline bool is_command(std::string_view word) { return find_batch(word) || word 
 
 // ---------------------------------------------------------------- waiting
 
-/// Polls until `waiter` is done, reporting to `progress` after every poll; `count` fills (done, states). Returns the
-/// stop signal that ended the wait early (see signals.hpp), or 0: a signal stops the loop at its next step, and a
-/// sleep between polls at once.
+/// Runs `waiter` on the library's waiting engine, reporting to `progress` after every poll; `count` fills (done,
+/// states). Returns the stop signal that ended the wait early (see signals.hpp), or 0.
 template <class Count>
 int drive(session_type& s, clc::job_waiter& waiter, progress_display& progress, Count count) {
-    using clock = serverops::clock_type;
     auto show = [&] {
         std::map<std::string, std::size_t> states;
         std::size_t done = count(states);
         progress.update(done, states);
     };
     show();
-    for (;;) {
-        if (const int sig = stop_signal::received()) {
-            progress.finish();
-            return sig;
-        }
-        auto step = waiter.next(clock::now());
-        if (step.kind == clc::job_waiter::step::done) break;
-        if (step.kind == clc::job_waiter::step::poll) {
-            auto r = s.call(clc::get_status{step.status_id});
-            waiter.on_poll(step.status_id, r);
-            show();
-            continue;
-        }
-        const auto until = clock::now() + step.delay;
-        for (auto left = step.delay; left > clock::duration::zero(); left = until - clock::now()) {
-            if (!stop_signal::sleep_for(std::min<clock::duration>(left, std::chrono::milliseconds(200)))) break;
-            progress.tick();
-        }
-    }
+    (void)serverops::run_wait(s, waiter, interruptible_clock(progress), stoppable_observer(show));
     progress.finish();
-    return 0;
+    return stop_signal::received();
 }
 
 /// Why a job still running is reported without a final state: the user stopped the wait, not the API.
@@ -339,7 +320,7 @@ inline int run(const command_line& cl) {
     if (!conn.error.empty()) return usage_error("clc: " + conn.error, "serverops clc --help");
     auto ctx = clc::context::from_base_url(conn.base_url);
     if (!ctx) return usage_error("clc: invalid base URL: " + ctx.error().detail, "serverops clc --help");
-    clc::session_options opts;
+    auto opts = conn.session_options<clc::session_options>();
     if (auto alias = cl.value("--alias")) opts.account_alias = *alias;
     else if (auto a = env("CLC_ALIAS")) opts.account_alias = *a;
 

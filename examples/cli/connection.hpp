@@ -8,6 +8,7 @@
 #include "common.hpp"
 
 #include <serverops/endpoint.hpp>
+#include <serverops/session.hpp>
 #include <serverops/transport_options.hpp>
 
 #include <boost/asio/buffer.hpp>
@@ -87,6 +88,15 @@ struct connection {
     serverops::endpoint endpoint;
     serverops::transport_options transport;
     std::string error;  ///< non-empty: a usage/configuration error (exit 2); never contains a secret
+
+    /// Session options under which every library call (its login, retries and Retry-After pauses included) ends
+    /// within --request-timeout: one figure bounds each call of a command.
+    template <class Options = serverops::session_options>
+    Options session_options() const {
+        Options o;
+        o.call_timeout = transport.request_timeout;
+        return o;
+    }
 };
 
 /// Reads the base URL (--base-url, else `env_var`, else `fallback`) and the TLS options. The URL itself is not

@@ -91,7 +91,7 @@ inline int run(const command_line& cl) {
                                            env("UCS_PASSWORD").value_or(""));
     if (!ctx) return usage_error("ucs: invalid base URL: " + ctx.error().detail, system_help);
     session_type s(serverops::beast_sync_transport(conn.endpoint, conn.transport), ucs::basic_authenticator{},
-                   std::move(ctx).value());
+                   std::move(ctx).value(), conn.session_options());
     const bool as_json = cl.has("--json");
 
     if (action == "get") {

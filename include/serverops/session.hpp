@@ -65,6 +65,9 @@ struct session_options {
     /// How long credentials are trusted when the login answer does not say (authenticator returns nullopt).
     std::chrono::seconds assumed_credential_lifetime{std::chrono::hours(24 * 10)};
     std::chrono::seconds renew_margin{std::chrono::hours(1)};  ///< log in again this long before expiry
+    /// When set, every call ends within this long, its login, every attempt and every retry pause included (the
+    /// call's own deadline, e.g. a wait's, wins when it is earlier): one figure bounds a command.
+    std::optional<std::chrono::milliseconds> call_timeout{};
     /// Never renew sooner than this after a login, whatever lifetime the credentials claim (see renew_after).
     std::chrono::seconds min_renew_interval{std::chrono::minutes(1)};
     sync_clock clock{};  ///< time source and sleeper of every path; async timers are real, so keep it real there
@@ -111,10 +114,11 @@ public:
     // ------------------------------------------------------------------ sync
 
     /// Logs in now (calls do it lazily). A rejected login is final: never retried.
-    result<void> login(const call_options& opts = {})
+    result<void> login(const call_options& options = {})
         requires sync_transport<transport_type> && logs_in
     {
         using login_op = typename Auth::login_operation;
+        const auto opts = bounded(options);
         auto retry = retry_for(opts);
         for (;;) {
             auto r = client_.call(auth_.login_request(), opts);
@@ -134,7 +138,8 @@ public:
 
     template <operation Op>
         requires std::same_as<typename Op::context_type, context_type> && sync_transport<transport_type>
-    result<typename Op::response_type> call(const Op& op, const call_options& call_opts = {}) {
+    result<typename Op::response_type> call(const Op& op, const call_options& options = {}) {
+        const auto call_opts = bounded(options);
         auto retry = retry_for(call_opts);
         bool logged_in_again = false;
         for (;;) {
@@ -169,7 +174,8 @@ public:
     /// Async `call` with per-call options: `opts.deadline` bounds the call's login, every attempt and every retry.
     template <operation Op, class CompletionToken>
         requires std::same_as<typename Op::context_type, context_type> && async_transport<transport_type>
-    auto async_call(const Op& op, const call_options& opts, CompletionToken&& token) {
+    auto async_call(const Op& op, const call_options& options, CompletionToken&& token) {
+        const auto opts = bounded(options);
         return boost::asio::async_compose<CompletionToken, completion_signature<typename Op::response_type>>(
             call_op<Op>{this, op, opts, retry_for(opts), retry_for(opts)}, token, transport_.get_executor());
     }
@@ -197,6 +203,15 @@ private:
     static constexpr bool login_is_idempotent() noexcept {
         if constexpr (logs_in) return Auth::login_operation::idempotent;
         else return false;
+    }
+
+    /// The call's options with `session_options::call_timeout` applied.
+    call_options bounded(call_options o) const {
+        if (opts_.call_timeout) {
+            const auto limit = std::chrono::steady_clock::now() + *opts_.call_timeout;
+            o.deadline = o.deadline ? std::min(*o.deadline, limit) : limit;
+        }
+        return o;
     }
 
     /// A retry state for one call: its retries never start past the call's deadline (converted to the session's

@@ -53,6 +53,10 @@ result<typename W::value_type> run_wait(Caller& caller, W& w, const sync_clock& 
     const auto start = clock.now();
     int polls = 0;
     for (;;) {
+        if (observer.should_stop()) {
+            w.cancel();
+            return w.outcome();
+        }
         auto step = w.next(clock.now());
         switch (step.kind) {
         case wait_step<typename W::poll_operation>::done:

@@ -52,9 +52,14 @@ struct wait_event {
 /// progress displays, logs or metrics; it must not throw.
 struct wait_observer {
     std::function<void(const wait_event&)> on_poll;
+    /// Sync driver only (async waits use per-operation cancellation): asked before every step; `true` ends the
+    /// wait as a cancellation does, and the waiter reports what it knows. E.g. a CLI stopping on SIGINT.
+    std::function<bool()> stop_requested;
+
     void notify(const wait_event& e) const {
         if (on_poll) on_poll(e);
     }
+    bool should_stop() const { return stop_requested && stop_requested(); }
 };
 
 /// A waiter: `next(now)` -> wait_step; `on_poll(request, result, now)` -> wait_observation; `deadline()`;
