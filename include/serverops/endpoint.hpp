@@ -22,8 +22,15 @@ struct endpoint {
 
     /// `Host` header value.
     std::string host_header() const {
-        std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-        if (port != (tls ? "443" : "80")) h += ":" + port;
+        const bool ipv6 = host.find(':') != std::string::npos;
+        std::string h;
+        if (ipv6) h += '[';
+        h += host;
+        if (ipv6) h += ']';
+        if (port != (tls ? "443" : "80")) {
+            h += ':';
+            h += port;
+        }
         return h;
     }
 };
@@ -44,6 +51,16 @@ inline bool is_plain_ipv6(std::string_view h) noexcept {
     for (char c : h)
         if (hex_value(c) < 0 && c != ':' && c != '.') return false;
     return true;
+}
+
+/// "<before>'<text escaped and cut>'<after>": error details quote what the user gave, never raw.
+inline std::string quoting(std::string_view before, std::string_view text, std::size_t limit, std::string_view after) {
+    std::string d(before);
+    d += '\'';
+    append_escaped(d, text, limit, false);
+    d += '\'';
+    d += after;
+    return d;
 }
 
 /// Decimal 1-65535, canonical form (leading zeros dropped); nullopt for anything else, however long.
@@ -81,13 +98,15 @@ inline result<endpoint> parse_endpoint(std::string_view url) {
         ep.host = std::string(u->encoded_host_address());
         if (ep.host.size() > 2 && ep.host.front() == '[') ep.host = ep.host.substr(1, ep.host.size() - 2);
         if (!detail::is_plain_ipv6(ep.host))
-            return failure(errc::invalid_request, "base URL host '" + printable(ep.host, 80) + "' is not a plain IPv6 address");
+            return failure(errc::invalid_request,
+                           detail::quoting("base URL host ", ep.host, 80, " is not a plain IPv6 address"));
         break;
     case boost::urls::host_type::name:
         ep.host = std::string(u->host());  // percent-decoded
         if (!detail::is_plain_host_name(ep.host))
-            return failure(errc::invalid_request, "base URL host '" + printable(ep.host, 80) +
-                                                      "' holds characters a host name cannot (after percent-decoding)");
+            return failure(errc::invalid_request,
+                           detail::quoting("base URL host ", ep.host, 80,
+                                           " holds characters a host name cannot (after percent-decoding)"));
         break;
     default: return failure(errc::invalid_request, "base URL host must be a name, an IPv4 or an IPv6 address");
     }
@@ -95,7 +114,7 @@ inline result<endpoint> parse_endpoint(std::string_view url) {
         auto port = detail::canonical_port(u->port());
         if (!port)
             return failure(errc::invalid_request,
-                           "base URL port '" + printable(u->port(), 40) + "' is not a number from 1 to 65535");
+                           detail::quoting("base URL port ", u->port(), 40, " is not a number from 1 to 65535"));
         ep.port = std::move(*port);
     } else {
         ep.port = ep.tls ? "443" : "80";
@@ -103,8 +122,8 @@ inline result<endpoint> parse_endpoint(std::string_view url) {
     ep.path_prefix = std::string(u->encoded_path());
     while (!ep.path_prefix.empty() && ep.path_prefix.back() == '/') ep.path_prefix.pop_back();
     if (!detail::is_safe_path_prefix(ep.path_prefix))
-        return failure(errc::invalid_request, "base URL path '" + printable(ep.path_prefix, 120) +
-                                                  "' holds a '.' or '..' segment or a control character");
+        return failure(errc::invalid_request,
+                       detail::unsafe_path_prefix_detail(detail::quoting("base URL path ", ep.path_prefix, 120, "")));
     return ep;
 }
 

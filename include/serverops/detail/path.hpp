@@ -49,6 +49,14 @@ inline std::string encode_path_segment(std::string_view segment) {
 }
 
 namespace detail {
+/// The detail of an error for a prefix `is_safe_path_prefix` refused: `what` and the rule.
+inline std::string unsafe_path_prefix_detail(std::string_view what) {
+    std::string d(what);
+    d += " must be empty or '/'-separated path segments, percent-encoded, with no '.' or '..' segment and no control "
+         "character";
+    return d;
+}
+
 /// A path prefix put verbatim in front of a request target: empty, or "/"-separated segments of RFC 3986 pchars
 /// and well-formed %XX escapes, where no segment decodes to "." or ".." (the server would resolve it) and nothing
 /// decodes to a control character (CR/LF or NUL in a request line, once some layer decodes it).

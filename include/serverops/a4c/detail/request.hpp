@@ -31,12 +31,9 @@ inline bool is_token68ish(std::string_view v) {
 
 /// Both prefixes go verbatim into the request line: the shared prefix rule (serverops::detail::is_safe_path_prefix).
 inline result<void> check_prefixes(const context& ctx) {
-    if (!serverops::detail::is_safe_path_prefix(ctx.root_prefix))
-        return failure(errc::invalid_request, "root prefix must be empty or '/'-separated path segments (percent-encoded; "
-                                              "no '.' or '..' segment, no control character)");
-    if (!serverops::detail::is_safe_path_prefix(ctx.path_prefix))
-        return failure(errc::invalid_request, "REST prefix must be empty or '/'-separated path segments (percent-encoded; "
-                                              "no '.' or '..' segment, no control character)");
+    using serverops::detail::is_safe_path_prefix, serverops::detail::unsafe_path_prefix_detail;
+    if (!is_safe_path_prefix(ctx.root_prefix)) return failure(errc::invalid_request, unsafe_path_prefix_detail("root prefix"));
+    if (!is_safe_path_prefix(ctx.path_prefix)) return failure(errc::invalid_request, unsafe_path_prefix_detail("REST prefix"));
     return success();
 }
 

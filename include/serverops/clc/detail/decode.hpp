@@ -138,7 +138,8 @@ struct iless {
 /// flooded with colliding names, which made this quadratic). `less` is a seam for tests that count comparisons; it
 /// must order as `iless` does.
 template <class Less = iless>
-result<batch_response> decode_batch(const http_response& res, const std::vector<std::string>& requested, Less less = {}) {
+result<batch_response> decode_batch(const http_response& res, const std::vector<std::string>& requested,
+                                    Less less = {}) {
     const bool queue_error_array = res.status == 400 && !res.body.empty() && res.body.find('[') != std::string::npos;
     if (!is_success(res.status) && !queue_error_array) return failure(http_error(res));
     // The parsed tree dies with this function: a monotonic arena saves one allocation per JSON node.

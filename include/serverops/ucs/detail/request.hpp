@@ -22,8 +22,7 @@ inline bool has_control(std::string_view s) {
 inline result<void> check_context(const context& ctx) {
     // The prefix goes verbatim into the request line (the targets are fixed paths under it).
     if (!serverops::detail::is_safe_path_prefix(ctx.path_prefix))
-        return failure(errc::invalid_request, "path prefix must be empty or '/'-separated path segments (percent-encoded; "
-                                              "no '.' or '..' segment, no control character)");
+        return failure(errc::invalid_request, serverops::detail::unsafe_path_prefix_detail("path prefix"));
     // RFC 7617: the user-id cannot hold ':' and neither part may hold control characters.
     if (ctx.username.find(':') != std::string::npos)
         return failure(errc::invalid_request, "a Basic-authentication username cannot contain ':'");
