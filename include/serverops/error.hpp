@@ -2,12 +2,15 @@
 #ifndef SERVEROPS_ERROR_HPP
 #define SERVEROPS_ERROR_HPP
 
+#include <serverops/detail/utf8.hpp>
+
 #include <boost/outcome/basic_result.hpp>
 #include <boost/outcome/policy/terminate.hpp>
 #include <boost/outcome/try.hpp>
 #include <boost/system/error_code.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -109,31 +112,45 @@ struct boost::system::is_error_code_enum<serverops::errc> : std::true_type {};
 namespace serverops {
 
 namespace detail {
-// Server text may hold control characters or be huge; never let it forge log or terminal lines.
+/// Code points that move the cursor, end a line or reorder what a terminal shows: C0, DEL, C1, the Unicode line
+/// and paragraph separators and the bidirectional embedding/override/isolate controls.
+constexpr bool is_unprintable_code_point(std::uint32_t cp) noexcept {
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// Server and user text may hold any bytes or be huge; never let it forge log or terminal lines, and keep the output
+// valid UTF-8: unprintable code points become \xNN (below U+0080) or \uNNNN, bytes that are not part of valid UTF-8
+// become \xNN, other characters stay as they are. The cut falls after at most `limit` input bytes, on a character
+// boundary.
 inline void append_escaped(std::string& out, std::string_view text, std::size_t limit, bool escape_quotes) {
-    std::size_t n = 0;
-    for (char c : text) {
-        if (n++ == limit) {
-            out += "...";
-            return;
-        }
-        auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) {
-            static constexpr char hex[] = "0123456789abcdef";
+    static constexpr char hex[] = "0123456789abcdef";
+    const auto keep = utf8_prefix_length(text, limit);
+    std::uint32_t cp = 0;
+    for (std::size_t i = 0; i < keep;) {
+        const auto n = utf8_sequence(text, i, cp);
+        if (n == 0) {  // not part of a valid sequence: the byte itself, escaped
+            const auto u = static_cast<unsigned char>(text[i++]);
             out += "\\x";
             out += hex[u >> 4];
             out += hex[u & 15];
-        } else if (escape_quotes && (c == '"' || c == '\\')) {
-            out += '\\';
-            out += c;
+        } else if (is_unprintable_code_point(cp)) {
+            out += cp < 0x80 ? "\\x" : "\\u";
+            for (int shift = cp < 0x80 ? 4 : 12; shift >= 0; shift -= 4) out += hex[(cp >> shift) & 15];
+            i += n;
         } else {
-            out += c;
+            if (escape_quotes && (cp == '"' || cp == '\\')) out += '\\';
+            out.append(text.data() + i, n);
+            i += n;
         }
     }
+    if (keep < text.size()) out += "...";
 }
 }  // namespace detail
 
-/// Untrusted text made safe to print on one line: control characters escaped as \xNN, cut after `limit` bytes.
+/// Untrusted text made safe to print on one line: control characters (C0, DEL, C1, line separators, bidi controls)
+/// escaped as \xNN or \uNNNN, bytes that are not valid UTF-8 as \xNN; cut after at most `limit` bytes on a
+/// character boundary. The result is always valid UTF-8 without control characters.
 inline std::string printable(std::string_view text, std::size_t limit = 200) {
     std::string out;
     detail::append_escaped(out, text, limit, false);
@@ -141,7 +158,7 @@ inline std::string printable(std::string_view text, std::size_t limit = 200) {
 }
 
 /// The error of every operation. Client-generated text (`detail`) is kept apart from what the server sent
-/// (`vendor_code`, `vendor_message`), which is untrusted and printed escaped and truncated.
+/// (`vendor_code`, `vendor_message`), which is untrusted; `message()` prints every piece escaped and truncated.
 struct error {
     boost::system::error_code code;    ///< always in serverops::error_category()
     boost::system::error_code cause;   ///< underlying system/asio/ssl error for transport failures
@@ -165,14 +182,21 @@ struct error {
     errc kind() const noexcept { return static_cast<errc>(code.value()); }
     bool is(errc e) const noexcept { return code == make_error_code(e); }
 
-    /// One line: "op: kind (HTTP n): detail; server said [code]: "message"".
+    /// Longest piece of each kind `message()` prints, in bytes (cut on a character boundary, then "...").
+    static constexpr std::size_t detail_print_limit = 1024;
+    static constexpr std::size_t vendor_code_print_limit = 128;  // Redfish message ids run past 60 bytes
+    static constexpr std::size_t vendor_message_print_limit = 300;
+
+    /// One line: "op: kind (HTTP n): detail [cause]; server said [code]: "message"". Every piece is escaped
+    /// (`detail` can quote ids the server chose, a cause message can be localized), so the line is valid UTF-8
+    /// without control characters whatever bytes the fields hold.
     std::string message() const {
         std::string out;
         if (!operation.empty()) {
-            out.append(operation);
+            detail::append_escaped(out, operation, detail_print_limit, false);
             out += ": ";
         }
-        out += code.message();
+        detail::append_escaped(out, code.message(), detail_print_limit, false);
         if (http_status != 0) {
             out += " (HTTP ";
             out += std::to_string(http_status);
@@ -180,11 +204,11 @@ struct error {
         }
         if (!detail.empty()) {
             out += ": ";
-            out += detail;
+            detail::append_escaped(out, detail, detail_print_limit, false);
         }
         if (cause) {
             out += " [";
-            out += cause.message();
+            detail::append_escaped(out, cause.message(), detail_print_limit, false);
             out += ']';
         }
         if (may_have_executed) out += " (the request may have reached the server and taken effect)";
@@ -192,12 +216,12 @@ struct error {
             out += "; server said";
             if (!vendor_code.empty()) {
                 out += " [";
-                detail::append_escaped(out, vendor_code, 32, true);
+                detail::append_escaped(out, vendor_code, vendor_code_print_limit, true);
                 out += ']';
             }
             if (!vendor_message.empty()) {
                 out += ": \"";
-                detail::append_escaped(out, vendor_message, 300, true);
+                detail::append_escaped(out, vendor_message, vendor_message_print_limit, true);
                 out += '"';
             }
         }

@@ -8,6 +8,7 @@
 #include <serverops/ucs.hpp>
 
 #include "../common/a4c_scenarios.hpp"
+#include "../common/hostile_input.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
@@ -1539,6 +1540,60 @@ TEST(UcsRobustness, NoBodyOrStatusCrashesAnyDecoder) {
     decode_everything(ucs::set_server_mode{ucs::server_mode::maintenance}, bodies);
     decode_everything(ucs::set_server_mode{ucs::server_mode::production}, bodies);
     decode_everything(ucs::get_server_status{}, bodies);
+}
+
+
+// ---------------------------------------------------------------- hostile prefixes and base URLs (issue 11)
+
+// A4C and UCS targets are fixed paths under the configured prefixes (no id parameters), so what reaches the
+// request line from outside is the prefixes: every operation refuses one with a dot segment or a control
+// character (also percent-encoded), the same rule as parse_endpoint's.
+const std::vector<std::string>& hostile_prefixes() {
+    static const std::vector<std::string> prefixes = {
+        "/.", "/..", "/rest/..", "/rest/../admin", "/./rest", "/%2e", "/%2E%2e/x", "/alien/%2E", "/a%0d%0aX-Evil:%201",
+        "/a%00", "/a%7f", "/a%1b", "/a b", "/a\r\n", "/a?b", "/a#b", "/a%", "/a%g0", "/caf\xc3\xa9", "/\x9b", "rest"};
+    return prefixes;
+}
+
+TEST(A4cEncode, EveryOperationRefusesADotSegmentOrControlInEitherPrefix) {
+    for (const auto& p : hostile_prefixes()) {
+        SCOPED_TRACE(printable(p));
+        for (const auto& c : {a4c_ctx(p, ""), a4c_ctx("/rest/v1", p)}) {
+            for (auto e : {encode(a4c::get_maintenance_state{}, c).error(), encode(a4c::enable_maintenance{}, c).error(),
+                           encode(a4c::update_maintenance{"m", 1}, c).error(), encode(a4c::disable_maintenance{}, c).error(),
+                           encode(a4c::get_auth_status{}, c).error(), encode(a4c::login{"u", "p"}, c).error(),
+                           encode(a4c::jwt_login{"u", "p"}, c).error()}) {
+                EXPECT_TRUE(e.is(errc::invalid_request)) << e;
+                EXPECT_TRUE(serverops::testing::hostile::is_safe_for_a_terminal(e.message()));
+            }
+        }
+    }
+    EXPECT_TRUE(encode(a4c::get_maintenance_state{}, a4c_ctx("/rest/v1", "/alien/a.b/...")));
+}
+
+TEST(UcsEncode, EveryOperationRefusesADotSegmentOrControlInThePrefix) {
+    for (const auto& p : hostile_prefixes()) {
+        SCOPED_TRACE(printable(p));
+        const auto c = ucs_ctx(p);
+        for (auto e : {encode(ucs::set_server_mode{ucs::server_mode::maintenance}, c).error(),
+                       encode(ucs::get_server_status{}, c).error()}) {
+            EXPECT_TRUE(e.is(errc::invalid_request)) << e;
+            EXPECT_TRUE(serverops::testing::hostile::is_safe_for_a_terminal(e.message()));
+        }
+    }
+    EXPECT_TRUE(encode(ucs::get_server_status{}, ucs_ctx("/genesys/1/cs")));
+}
+
+TEST(A4cUcsContext, FromBaseUrlRefusesBadPortsHostsAndDotSegments) {
+    for (const char* url : {"http://127.0.0.1:91138/", "http://h:0/", "http://h:/", "http://%0d%0a/", "http://a%20b/",
+                            "http://h/alien/..", "http://h/%2e%2e/alien", "http://h/a%0a"}) {
+        auto a = a4c::context::from_base_url(url);
+        ASSERT_FALSE(a) << url;
+        EXPECT_TRUE(a.error().is(errc::invalid_request)) << url;
+        auto u = ucs::context::from_base_url(url);
+        ASSERT_FALSE(u) << url;
+        EXPECT_TRUE(u.error().is(errc::invalid_request)) << url;
+    }
 }
 
 }  // namespace

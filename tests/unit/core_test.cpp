@@ -1,8 +1,13 @@
 // Core: error model, header list, endpoint parsing, the operation concept, the mock transport and the client
 // (sync, callback, future, deferred and coroutine forms).
 #include <serverops/client.hpp>
+#include <serverops/detail/enum_table.hpp>
+#include <serverops/detail/path.hpp>
+#include <serverops/detail/utf8.hpp>
 #include <serverops/endpoint.hpp>
 #include <serverops/testing/mock_transport.hpp>
+
+#include "../common/hostile_input.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -14,13 +19,19 @@
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
+#include <random>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 namespace {
 
 using namespace serverops;
 using serverops::testing::mock_transport;
+using namespace serverops::testing::hostile;
 namespace asio = boost::asio;
 
 // A tiny vendor used to test the core without any real vendor module.
@@ -398,6 +409,220 @@ TEST(AsyncClient, PerOperationCancellationCompletesOnceWithCancelled) {
     io.run();
     EXPECT_EQ(first_calls, 1) << "a cancelled call must not complete twice";
     EXPECT_EQ(second_calls, 1);
+}
+
+
+// ---------------------------------------------------------------- hostile text: escapes, encodings, cuts
+
+TEST(Printable, EverySingleByteComesOutSafe) {
+    for (int b = 0; b < 256; ++b) {
+        const std::string in(1, static_cast<char>(b));
+        const auto out = printable(in);
+        EXPECT_TRUE(is_safe_for_a_terminal(out)) << b;
+        if (b >= 0x20 && b < 0x7f) EXPECT_EQ(out, in);
+        else EXPECT_EQ(out.substr(0, 2), "\\x") << b << ": escaped, never dropped or replaced silently";
+    }
+    EXPECT_EQ(printable("\x9b"), "\\x9b") << "the raw 8-bit CSI byte";
+    EXPECT_EQ(printable("\xff\xfe"), "\\xff\\xfe");
+}
+
+TEST(Printable, EveryC1ControlIsEscapedAsItsCodePoint) {
+    for (std::uint32_t cp = 0x80; cp <= 0x9f; ++cp) {
+        const std::string in{static_cast<char>(0xc0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3f))};
+        const auto out = printable(in);
+        EXPECT_TRUE(is_safe_for_a_terminal(out)) << cp;
+        char expected[8];
+        std::snprintf(expected, sizeof expected, "\\u%04x", static_cast<unsigned>(cp));
+        EXPECT_EQ(out, expected);
+    }
+    EXPECT_EQ(printable("a\xe2\x80\xa8" "b\xe2\x80\xae" "c"), "a\\u2028b\\u202ec") << "line separator, RTL override";
+}
+
+TEST(Printable, KeepsValidNonAsciiTextAndEscapesBrokenSequencesBytewise) {
+    EXPECT_EQ(printable("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9d\x84\x9e"), "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9d\x84\x9e");
+    EXPECT_EQ(printable("\xe6\x97"), "\\xe6\\x97") << "a sequence cut short";
+    EXPECT_EQ(printable("\xf0\x9d\x84" "a"), "\\xf0\\x9d\\x84a");
+    EXPECT_EQ(printable("\xc0\xaf"), "\\xc0\\xaf") << "overlong '/'";
+    EXPECT_EQ(printable("\xed\xa0\x80"), "\\xed\\xa0\\x80") << "surrogate";
+    EXPECT_EQ(printable("\x80\xbf"), "\\x80\\xbf") << "stray continuation bytes";
+}
+
+TEST(Printable, RandomHostileBytesAlwaysComeOutSafe) {
+    std::mt19937 rng(20240611);
+    std::uniform_int_distribution<std::size_t> limit(0, 80);
+    for (int i = 0; i < 5000; ++i) {
+        const auto in = hostile_text(rng, 120);
+        const auto lim = limit(rng);
+        ASSERT_TRUE(is_safe_for_a_terminal(printable(in, lim))) << "limit " << lim;
+        ASSERT_TRUE(is_safe_for_a_terminal(printable(in)));
+    }
+}
+
+TEST(Printable, CutsOnlyOnCharacterBoundariesAtEveryOffset) {
+    const std::string in = "a\xc3\xa9\xe6\x97\xa5\xf0\x9d\x84\x9e\x9b\x1b\xe6\x97" "b\xc2\x85z";
+    for (std::size_t limit = 0; limit <= in.size() + 1; ++limit) {
+        const auto out = printable(in, limit);
+        EXPECT_TRUE(is_safe_for_a_terminal(out)) << limit;
+        const bool cut = limit < in.size();
+        EXPECT_EQ(out.size() >= 3 && out.substr(out.size() - 3) == "...", cut) << limit;
+        // What was kept is a prefix of at most `limit` bytes that ends on a character boundary, and no more than
+        // one character shorter than the limit.
+        const auto kept = detail::utf8_prefix_length(in, limit);
+        EXPECT_LE(kept, limit);
+        EXPECT_GE(kept + 4, std::min(limit, in.size()) + 1) << limit;
+        EXPECT_EQ(out, printable(in.substr(0, kept), in.size()) + (cut ? "..." : "")) << limit;
+    }
+    // A long run of 3-byte characters, cut at every offset: never half a character.
+    std::string cjk;
+    for (int i = 0; i < 100; ++i) cjk += "\xe6\x97\xa5";
+    for (std::size_t limit = 0; limit < cjk.size(); ++limit) {
+        const auto out = printable(cjk, limit);
+        ASSERT_TRUE(detail::is_valid_utf8(out)) << limit;
+        EXPECT_EQ(out.size(), limit / 3 * 3 + 3) << limit;
+    }
+}
+
+// An error category whose messages are hostile bytes: a cause message is not ours either (strerror can be
+// localized, a third-party category can say anything).
+class hostile_category final : public boost::system::error_category {
+public:
+    std::string text;
+    const char* name() const noexcept override { return "hostile"; }
+    std::string message(int) const override { return text; }
+};
+
+TEST(ErrorMessage, EveryPieceIsEscapedWhateverBytesItHolds) {
+    std::mt19937 rng(7);
+    hostile_category cat;
+    for (int i = 0; i < 2000; ++i) {
+        const auto op = hostile_text(rng, 40);
+        cat.text = hostile_text(rng, 60);
+        error e(errc::job_failed, hostile_text(rng, 200));  // detail: client text quoting server-chosen ids
+        e.operation = op;
+        e.cause = boost::system::error_code(1, cat);
+        e.vendor_code = hostile_text(rng, 200);
+        e.vendor_message = hostile_text(rng, 600);
+        e.http_status = 500;
+        ASSERT_TRUE(is_safe_for_a_terminal(e.message()));
+    }
+}
+
+TEST(ErrorMessage, ServerChosenJobIdInTheDetailCannotForgeALine) {
+    error e(errc::job_failed, "job \x1b]0;owned\x07wa1-1\r\nFAKE: ok\x9b" "31m ended failed");
+    const auto m = e.message();
+    EXPECT_TRUE(is_safe_for_a_terminal(m));
+    EXPECT_NE(m.find("job \\x1b]0;owned\\x07wa1-1\\x0d\\x0aFAKE: ok\\x9b31m ended failed"), std::string::npos) << m;
+}
+
+TEST(ErrorMessage, VendorCodeIsNotCutAt32Bytes) {
+    error e(errc::bad_request);
+    e.vendor_code = "Base.1.8.PropertyValueNotInList.ExtendedInfoForTheSecondProperty";  // 65 bytes, Redfish-style
+    EXPECT_NE(e.message().find("[" + e.vendor_code + "]"), std::string::npos) << e.message();
+    e.vendor_code = std::string(500, 'c');
+    const auto m = e.message();
+    EXPECT_NE(m.find("[" + std::string(error::vendor_code_print_limit, 'c') + "...]"), std::string::npos) << m;
+}
+
+TEST(EnumTable, UnknownValueIsCutOnACharacterBoundary) {
+    enum class colour { red };
+    constexpr auto table = detail::make_enum_table<colour>(std::pair{colour::red, std::string_view("red")});
+    for (std::size_t shift = 0; shift < 4; ++shift) {
+        std::string value(shift, 'x');
+        for (int i = 0; i < 100; ++i) value += "\xf0\x9d\x84\x9e";  // 4-byte characters straddle byte 128
+        auto r = table.parse(value, "colour");
+        ASSERT_FALSE(r);
+        EXPECT_TRUE(r.error().is(errc::unknown_enum_value));
+        const auto& kept = r.error().vendor_message;
+        EXPECT_TRUE(detail::is_valid_utf8(kept)) << shift;
+        EXPECT_LE(kept.size(), 128u);
+        EXPECT_GE(kept.size(), 125u);
+        EXPECT_EQ(value.substr(0, kept.size()), kept);
+    }
+}
+
+// ---------------------------------------------------------------- base URLs
+
+struct bad_url {
+    const char* url;
+    const char* why;
+};
+
+class EndpointRejects : public ::testing::TestWithParam<bad_url> {};
+
+TEST_P(EndpointRejects, WithInvalidRequestAndAnEscapedDetail) {
+    const auto r = parse_endpoint(GetParam().url);
+    ASSERT_FALSE(r) << GetParam().url << " was accepted as host " << printable(r.value().host) << " port "
+                    << r.value().port << " prefix " << printable(r.value().path_prefix);
+    EXPECT_TRUE(r.error().is(errc::invalid_request));
+    EXPECT_TRUE(is_safe_for_a_terminal(r.error().detail)) << "the detail itself quotes only escaped text";
+    EXPECT_TRUE(is_safe_for_a_terminal(r.error().message()));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    HostilePortsHostsAndPrefixes, EndpointRejects,
+    ::testing::Values(
+        bad_url{"http://127.0.0.1:91138/v2", "wraps to 25602 in 16 bits"}, bad_url{"http://127.0.0.1:65536/", "one past"},
+        bad_url{"http://127.0.0.1:0/", "port 0"}, bad_url{"http://127.0.0.1:/v2", "empty port"},
+        bad_url{"http://127.0.0.1:00000/", "zero, padded"}, bad_url{"https://h:18446744073709551617/", "wraps 64 bits"},
+        bad_url{"http://h:99999999999999999999999999/", "huge"}, bad_url{"http://[::1]:70000/", "IPv6, out of range"},
+        bad_url{"http://h:8o8o/", "letters"}, bad_url{"http://%0d%0aevil/v2", "CR LF in the host"},
+        bad_url{"http://a%20b/", "space"}, bad_url{"http://a%25b/", "'%' after decoding"},
+        bad_url{"http://a%00b/", "NUL"}, bad_url{"http://a%1bb/", "ESC"}, bad_url{"http://a%7f/", "DEL"},
+        bad_url{"http://h%C3%A9/", "non-ASCII after decoding"}, bad_url{"http://a%3Ab/", "':' after decoding"},
+        bad_url{"http://a%2Fb/", "'/' after decoding"}, bad_url{"http://%9b/", "raw 8-bit CSI"},
+        bad_url{"http://:80/", "empty host"}, bad_url{"http://[fe80::1%25eth0]/", "IPv6 zone id"},
+        bad_url{"http://[v1.x]/", "IPvFuture"}, bad_url{"http://h/v2/..", "'..' segment"},
+        bad_url{"http://h/v2/.", "'.' segment"}, bad_url{"http://h/./v2", "leading '.'"},
+        bad_url{"http://h/v2/../admin", "'..' in the middle"}, bad_url{"http://h/v2/%2e%2E", "encoded '..'"},
+        bad_url{"http://h/%2E/v2", "encoded '.'"}, bad_url{"http://h/v2/./", "'.' before a trailing slash"},
+        bad_url{"http://h/v2%0d%0aX-Evil:%201", "CR LF in the path"}, bad_url{"http://h/a%00b", "NUL in the path"},
+        bad_url{"http://h/a%7f", "DEL in the path"}, bad_url{"http://h/a%1b[2J", "ESC in the path"}));
+
+TEST(Endpoint, AcceptsEdgePortsAndPlainPrefixes) {
+    struct good {
+        const char* url;
+        const char* host;
+        const char* port;
+        const char* prefix;
+    };
+    for (const auto& g : {good{"http://127.0.0.1:1/", "127.0.0.1", "1", ""},
+                          good{"http://127.0.0.1:65535/v2", "127.0.0.1", "65535", "/v2"},
+                          good{"http://h:00080/v2", "h", "80", "/v2"}, good{"https://[::1]/x", "::1", "443", "/x"},
+                          good{"https://My-Host.example_1/", "My-Host.example_1", "443", ""},
+                          good{"http://h/v2/...x/a.b/..c/%2F", "h", "80", "/v2/...x/a.b/..c/%2F"},
+                          good{"http://h/v2/.../%2e%2e%2e", "h", "80", "/v2/.../%2e%2e%2e"},
+                          good{"http://h/a%20b", "h", "80", "/a%20b"}}) {
+        auto r = parse_endpoint(g.url);
+        ASSERT_TRUE(r) << g.url << ": " << r.error();
+        EXPECT_EQ(r.value().host, g.host) << g.url;
+        EXPECT_EQ(r.value().port, g.port) << g.url;
+        EXPECT_EQ(r.value().path_prefix, g.prefix) << g.url;
+    }
+}
+
+// ---------------------------------------------------------------- path segments
+
+TEST(PathSegment, EveryHostileIdIsExactlyOneEncodedSegment) {
+    for (const auto& id : hostile_ids()) {
+        const auto seg = encode_path_segment(id);
+        EXPECT_TRUE(is_one_encoded_segment(seg, id)) << printable(id);
+    }
+    EXPECT_EQ(encode_path_segment("."), "%2E");
+    EXPECT_EQ(encode_path_segment(".."), "%2E%2E");
+    EXPECT_EQ(encode_path_segment("..."), "...") << "not a dot segment";
+    EXPECT_EQ(encode_path_segment("wa1-1.b_c~d"), "wa1-1.b_c~d");
+    EXPECT_EQ(encode_path_segment("a/b c"), "a%2Fb%20c");
+    std::string every_byte;
+    for (int b = 0; b < 256; ++b) every_byte += static_cast<char>(b);
+    EXPECT_TRUE(is_one_encoded_segment(encode_path_segment(every_byte), every_byte));
+}
+
+TEST(PathPrefix, DotSegmentsAndDecodedControlsAreUnsafe) {
+    for (const char* ok : {"", "/v2", "/genesys/1/cs", "/a.b/...", "/%2F", "/a%20b", "/x:y@z!$&'()*+,;="})
+        EXPECT_TRUE(detail::is_safe_path_prefix(ok)) << ok;
+    for (const char* bad : {"v2", "/.", "/..", "/v2/..", "/./x", "/%2e", "/%2E%2e/x", "/a%0d%0a", "/a%00", "/a%7F", "/a b",
+                            "/a?b", "/a#b", "/a%", "/a%2", "/a%zz", "/caf\xc3\xa9", "/a\r\n", "/a\"b", "/a\\b"})
+        EXPECT_FALSE(detail::is_safe_path_prefix(bad)) << printable(bad);
 }
 
 }  // namespace

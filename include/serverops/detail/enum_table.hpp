@@ -3,6 +3,7 @@
 #define SERVEROPS_DETAIL_ENUM_TABLE_HPP
 
 #include <serverops/detail/ascii.hpp>
+#include <serverops/detail/utf8.hpp>
 #include <serverops/error.hpp>
 
 #include <array>
@@ -30,11 +31,12 @@ struct enum_table {
         return std::nullopt;
     }
 
-    /// Unknown strings are a typed error; the offending value is server data and goes to vendor_message.
+    /// Unknown strings are a typed error; the offending value is server data and goes to vendor_message, cut to
+    /// 128 bytes on a character boundary (JSON output of it must stay valid UTF-8).
     result<E> parse(std::string_view s, std::string_view what) const {
         if (auto e = find(s)) return *e;
         error err(errc::unknown_enum_value, "undocumented " + std::string(what));
-        err.vendor_message = std::string(s.substr(0, 128));
+        err.vendor_message = std::string(s.substr(0, utf8_prefix_length(s, 128)));
         return failure(std::move(err));
     }
 

@@ -1,9 +1,11 @@
-// Request building shared by the Alien4Cloud operations: context checks and form bodies.
+// Request building shared by the Alien4Cloud operations: context checks and form bodies (the targets are fixed
+// paths under the checked prefixes).
 #ifndef SERVEROPS_A4C_DETAIL_REQUEST_HPP
 #define SERVEROPS_A4C_DETAIL_REQUEST_HPP
 
 #include <serverops/a4c/context.hpp>
 #include <serverops/a4c/detail/decode.hpp>
+#include <serverops/detail/path.hpp>
 #include <serverops/error.hpp>
 
 #include <boost/url/encode.hpp>
@@ -18,18 +20,6 @@ namespace serverops::a4c::detail {
 
 inline constexpr std::string_view form_content_type = "application/x-www-form-urlencoded";
 
-/// A path prefix is empty or "/..." with no space, control character, '?' or '#' (it goes verbatim into the
-/// request line).
-inline bool is_path_prefix(std::string_view p) {
-    if (p.empty()) return true;
-    if (p.front() != '/') return false;
-    for (char c : p) {
-        auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u == 0x7f || c == '?' || c == '#') return false;
-    }
-    return true;
-}
-
 /// A bearer token is a single header token: visible ASCII only.
 inline bool is_token68ish(std::string_view v) {
     for (char c : v) {
@@ -39,9 +29,11 @@ inline bool is_token68ish(std::string_view v) {
     return true;
 }
 
+/// Both prefixes go verbatim into the request line: the shared prefix rule (serverops::detail::is_safe_path_prefix).
 inline result<void> check_prefixes(const context& ctx) {
-    if (!is_path_prefix(ctx.root_prefix)) return failure(errc::invalid_request, "root prefix must be empty or start with '/' and hold no spaces, controls, '?' or '#'");
-    if (!is_path_prefix(ctx.path_prefix)) return failure(errc::invalid_request, "REST prefix must be empty or start with '/' and hold no spaces, controls, '?' or '#'");
+    using serverops::detail::is_safe_path_prefix, serverops::detail::unsafe_path_prefix_detail;
+    if (!is_safe_path_prefix(ctx.root_prefix)) return failure(errc::invalid_request, unsafe_path_prefix_detail("root prefix"));
+    if (!is_safe_path_prefix(ctx.path_prefix)) return failure(errc::invalid_request, unsafe_path_prefix_detail("REST prefix"));
     return success();
 }
 

@@ -9,9 +9,9 @@
 
 #include <boost/json/monotonic_resource.hpp>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace serverops::clc::detail {
@@ -118,21 +118,28 @@ inline result<queued_job> decode_batch_entry(const json::object& o) {
     return failure(errc::unexpected_response, "queued without a status link");
 }
 
-/// ASCII case-insensitive hashing for server ids, so that matching needs no upper-cased copies.
-struct iless_hash {
-    std::size_t operator()(std::string_view s) const noexcept {
-        std::size_t h = 1469598103934665603ull;  // FNV-1a over lower-cased bytes
-        for (char c : s) h = (h ^ static_cast<unsigned char>(ascii_lower(c))) * 1099511628211ull;
-        return h;
+/// ASCII case-insensitive order for server ids, so that matching needs no upper-cased copies.
+struct iless {
+    bool operator()(std::string_view a, std::string_view b) const noexcept {
+        const auto n = a.size() < b.size() ? a.size() : b.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto x = static_cast<unsigned char>(ascii_lower(a[i]));
+            const auto y = static_cast<unsigned char>(ascii_lower(b[i]));
+            if (x != y) return x < y;
+        }
+        return a.size() < b.size();
     }
-};
-struct iequal {
-    bool operator()(std::string_view a, std::string_view b) const noexcept { return iequals(a, b); }
 };
 
 /// Decodes the per-server array into one result per requested id, in request order. The API lower-cases ids,
-/// reorders entries and lists a server given twice once, so entries are matched case-insensitively.
-inline result<batch_response> decode_batch(const http_response& res, const std::vector<std::string>& requested) {
+/// reorders entries and lists a server given twice once, so entries are matched case-insensitively; the first entry
+/// for an id wins. Matching sorts the ids the caller sent and binary-searches each entry's name among them: at most
+/// O((n + m) log m) comparisons for any names the server chooses (a hash table keyed by server-chosen names can be
+/// flooded with colliding names, which made this quadratic). `less` is a seam for tests that count comparisons; it
+/// must order as `iless` does.
+template <class Less = iless>
+result<batch_response> decode_batch(const http_response& res, const std::vector<std::string>& requested,
+                                    Less less = {}) {
     const bool queue_error_array = res.status == 400 && !res.body.empty() && res.body.find('[') != std::string::npos;
     if (!is_success(res.status) && !queue_error_array) return failure(http_error(res));
     // The parsed tree dies with this function: a monotonic arena saves one allocation per JSON node.
@@ -148,25 +155,38 @@ inline result<batch_response> decode_batch(const http_response& res, const std::
         if (!is_success(res.status)) return failure(http_error(res));
         return failure(shape_error("$", "array", &parsed.value()));
     }
-    std::unordered_map<std::string_view, const json::object*, iless_hash, iequal> by_id;
-    by_id.reserve(arr->size());
+    // Requested indexes in case-insensitive order; equal ids (given twice) share the entry of the first of them.
+    std::vector<std::size_t> order(requested.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return less(requested[a], requested[b]); });
+    std::vector<std::size_t> first_equal(requested.size());
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        const bool same_as_previous = k > 0 && !less(requested[order[k - 1]], requested[order[k]]);
+        first_equal[order[k]] = same_as_previous ? first_equal[order[k - 1]] : order[k];
+    }
+    std::vector<const json::object*> entry_of(requested.size(), nullptr);
     for (auto& item : *arr) {
         auto* o = item.if_object();
         if (!o) return failure(shape_error("$[]", "object", &item));
         auto* server = find(*o, "server");
         if (!server || !server->is_string()) return failure(shape_error("$[].server", "string", server));
-        by_id.emplace(std::string_view(server->get_string()), o);
+        const std::string_view name(server->get_string());
+        auto it = std::lower_bound(order.begin(), order.end(), name,
+                                   [&](std::size_t i, std::string_view n) { return less(requested[i], n); });
+        if (it != order.end() && !less(name, requested[*it]) && !entry_of[*it]) entry_of[*it] = o;
     }
     batch_response out;
     out.http_status = res.status;
     out.servers.reserve(requested.size());
-    for (auto& id : requested) {
-        auto it = by_id.find(id);
-        if (it == by_id.end()) {
+    for (std::size_t i = 0; i < requested.size(); ++i) {
+        const auto& id = requested[i];
+        const auto* entry = entry_of[first_equal[i]];
+        if (!entry) {
             out.servers.push_back({id, failure(errc::missing_from_response, "no entry for this server in the response")});
             continue;
         }
-        auto job = decode_batch_entry(*it->second);
+        auto job = decode_batch_entry(*entry);
         if (!job && !is_success(res.status)) job.error().http_status = res.status;  // a 400 carrying the array
         out.servers.push_back({id, std::move(job)});
     }

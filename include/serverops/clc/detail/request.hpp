@@ -1,9 +1,10 @@
-// Request building shared by the CLC operations: percent-encoded targets, alias check, JSON bodies.
+// Request building shared by the CLC operations: targets, alias check, JSON bodies.
 #ifndef SERVEROPS_CLC_DETAIL_REQUEST_HPP
 #define SERVEROPS_CLC_DETAIL_REQUEST_HPP
 
 #include <serverops/clc/context.hpp>
 #include <serverops/detail/ascii.hpp>
+#include <serverops/detail/path.hpp>
 #include <serverops/error.hpp>
 
 #include <boost/json/array.hpp>
@@ -11,8 +12,6 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 #include <boost/json/value_from.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <initializer_list>
 #include <string>
@@ -21,15 +20,13 @@
 
 namespace serverops::clc::detail {
 
-/// prefix + "/" + each segment percent-encoded (only RFC 3986 unreserved characters stay literal).
+/// prefix + "/" + each segment encoded as exactly one path segment (serverops::append_path_segment: only RFC 3986
+/// unreserved characters stay literal, "." and ".." are encoded).
 inline std::string make_target(const context& ctx, std::initializer_list<std::string_view> segments) {
     std::string t = ctx.path_prefix;
-    for (auto s : segments) {  // encoded in place: no temporary string per segment
-        const auto n = boost::urls::encoded_size(s, boost::urls::unreserved_chars);
-        const auto at = t.size() + 1;
-        t.resize(at + n);
-        t[at - 1] = '/';
-        boost::urls::encode(t.data() + at, n, s, boost::urls::unreserved_chars);
+    for (auto s : segments) {
+        t += '/';
+        serverops::append_path_segment(t, s);
     }
     return t;
 }

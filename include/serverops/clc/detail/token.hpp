@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -25,9 +26,13 @@ inline std::optional<std::chrono::system_clock::time_point> token_expiry(std::st
     if (ec || !v.is_object()) return std::nullopt;
     auto* exp = v.as_object().if_contains("exp");
     if (!exp || !exp->is_number()) return std::nullopt;
-    auto seconds = exp->to_number<double>(ec);
-    if (ec || seconds < 0 || seconds > 1e11) return std::nullopt;
-    return std::chrono::system_clock::time_point(std::chrono::seconds(static_cast<std::int64_t>(seconds)));
+    const auto seconds = exp->to_number<double>(ec);
+    // Only what system_clock can hold (libstdc++: nanoseconds, until 2262-04-11): a later exp would overflow the
+    // conversion (signed, undefined). Fractions are dropped; negative, NaN, infinite or later values are unknown.
+    using clock = std::chrono::system_clock;
+    constexpr auto max_seconds = std::chrono::duration_cast<std::chrono::seconds>(clock::duration::max()).count();
+    if (ec || !(seconds >= 0 && seconds <= static_cast<double>(max_seconds))) return std::nullopt;
+    return clock::time_point(std::chrono::seconds(static_cast<std::int64_t>(seconds)));
 }
 
 }  // namespace serverops::clc::detail

@@ -2,6 +2,7 @@
 #ifndef SERVEROPS_UCS_DETAIL_REQUEST_HPP
 #define SERVEROPS_UCS_DETAIL_REQUEST_HPP
 
+#include <serverops/detail/path.hpp>
 #include <serverops/error.hpp>
 #include <serverops/ucs/context.hpp>
 
@@ -19,12 +20,9 @@ inline bool has_control(std::string_view s) {
 
 /// Checked before every call. The messages never quote the credentials.
 inline result<void> check_context(const context& ctx) {
-    const std::string_view p = ctx.path_prefix;
-    if (!p.empty() && p.front() != '/')
-        return failure(errc::invalid_request, "path prefix must be empty or start with '/'");
-    for (char c : p)
-        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '?' || c == '#')
-            return failure(errc::invalid_request, "path prefix holds a space, a control character, '?' or '#'");
+    // The prefix goes verbatim into the request line (the targets are fixed paths under it).
+    if (!serverops::detail::is_safe_path_prefix(ctx.path_prefix))
+        return failure(errc::invalid_request, serverops::detail::unsafe_path_prefix_detail("path prefix"));
     // RFC 7617: the user-id cannot hold ':' and neither part may hold control characters.
     if (ctx.username.find(':') != std::string::npos)
         return failure(errc::invalid_request, "a Basic-authentication username cannot contain ':'");
