@@ -24,7 +24,7 @@ concept context = requires(const C& c, http_request& req) {
 ///     static constexpr std::string_view name = "vendor.myOp";
 ///     static constexpr verb method = verb::post;
 ///     static constexpr bool idempotent = false;
-///     std::string target(const context_type&) const;              // path params percent-encoded
+///     std::string target(const context_type&) const;              // path params via encode_path_segment
 ///     std::string body() const;                                   // optional; absent = no body
 ///     result<void> validate(const context_type&) const;           // optional; checked before sending
 ///     result<response_type> decode(const http_response&) const;   // 4xx/5xx become errors here

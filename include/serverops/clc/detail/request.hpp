@@ -31,7 +31,11 @@ inline std::string make_target(const context& ctx, std::initializer_list<std::st
     return t;
 }
 
+/// What every CLC call needs from its context: a safe path prefix (a context built by hand skips from_base_url's
+/// check) and an account alias.
 inline result<void> require_alias(const context& ctx) {
+    if (!serverops::detail::is_safe_path_prefix(ctx.path_prefix))
+        return failure(errc::invalid_request, serverops::detail::unsafe_path_prefix_detail("path prefix"));
     if (ctx.account_alias.empty())
         return failure(errc::invalid_request, "no account alias: configure one or log in first");
     return success();
