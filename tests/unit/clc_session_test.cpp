@@ -487,10 +487,11 @@ TEST_F(ClcSession, TheObserverSeesEveryPollAndEachStateChange) {
     p.interval = 1s;
     std::vector<std::string> changes;
     int polls = 0;
-    wait_observer obs{[&](const wait_event& e) {
+    wait_observer obs;
+    obs.on_poll = [&](const wait_event& e) {
         ++polls;
         if (e.observed.changed) changes.push_back(e.observed.target + "=" + e.observed.state);
-    }};
+    };
     auto r = s.start_and_wait(clc::start_maintenance{{"a"}}, p, obs);
     ASSERT_TRUE(r);
     EXPECT_EQ(polls, 4);

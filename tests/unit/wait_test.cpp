@@ -277,10 +277,11 @@ TEST(RunWait, EveryPollCarriesTheTimeLeftAsItsDeadline) {
     fake_time ft;
     clc::job_waiter w({"wa1-1"}, policy(1s, 5s), ft.now);
     std::vector<int> observed_polls;
-    wait_observer obs{[&](const wait_event& e) {
+    wait_observer obs;
+    obs.on_poll = [&](const wait_event& e) {
         observed_polls.push_back(e.polls);
         EXPECT_EQ(e.wait, "clc.wait");
-    }};
+    };
     const auto real_start = std::chrono::steady_clock::now();
     auto r = run_wait(c, w, ft.clock(), obs);
     const auto real_end = std::chrono::steady_clock::now();
