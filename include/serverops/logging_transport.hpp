@@ -126,7 +126,9 @@ private:
             all.add_from_headers(r.value().headers);
             scrub_secrets(line, all);
         } else {
-            line.append(r.error().message());
+            error e = r.error();  // fields first: message() cuts them, and a cut secret inside a line is not at an edge
+            scrub_secrets(e, known);
+            line.append(e.message());
             scrub_secrets(line, known);
         }
         log_->log(level, line);

@@ -301,8 +301,18 @@ inline void spelling_ends(std::string_view text, std::size_t t, const secret_uni
     }
 }
 
+// What a cut inside an escape leaves at the end of a text: "\\u00", "%2", "&#1".
+inline bool is_cut_escape(std::string_view rest) {
+    if (rest.empty() || rest.size() > 12) return false;
+    return std::all_of(rest.begin(), rest.end(), [](char c) {
+        return c == '\\' || c == '%' || c == '&' || c == '#' || c == 'u' || c == 'U' || c == 'x' || c == 'X' ||
+               (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    });
+}
+
 // Where a spelling of units[from..] that starts at `t` ends (the longest), or npos. With `cut_ok`, a spelling cut
-// off by the end of the text counts once it covers `min_secret_length` characters (a truncated echo).
+// off by the end of the text (also inside an escape) counts once it covers `min_secret_length` characters: what a
+// truncated echo leaves.
 inline std::size_t secret_match_end(std::string_view text, std::size_t t, const std::vector<secret_unit>& units,
                                     std::size_t from, bool cut_ok, std::vector<std::size_t>& frontier,
                                     std::vector<std::size_t>& next) {
@@ -310,7 +320,9 @@ inline std::size_t secret_match_end(std::string_view text, std::size_t t, const 
     bool cut_at_end = false;
     for (std::size_t i = from; i < units.size(); ++i) {
         if (cut_ok && i - from >= min_secret_length &&
-            std::find(frontier.begin(), frontier.end(), text.size()) != frontier.end())
+            std::any_of(frontier.begin(), frontier.end(), [&](std::size_t f) {
+                return f == text.size() || is_cut_escape(text.substr(f));
+            }))
             cut_at_end = true;
         next.clear();
         for (auto f : frontier) spelling_ends(text, f, units[i], next);
