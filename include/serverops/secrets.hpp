@@ -199,6 +199,10 @@ inline bool read_hex(std::string_view text, std::size_t at, std::size_t digits, 
     return true;
 }
 
+// How many times an escape may have been escaped again. Bounded so that a long run of '\\' or "%25" in hostile
+// text costs linear time, not quadratic.
+inline constexpr std::size_t max_escape_depth = 4;
+
 // Case does not protect a secret: "HUNTER2" still gives "hunter2" away.
 inline bool same_byte(unsigned char a, unsigned char b) noexcept {
     return ascii_lower(static_cast<char>(a)) == ascii_lower(static_cast<char>(b));
@@ -210,7 +214,7 @@ inline void byte_spelling_ends(std::string_view text, std::size_t p, char b, std
     const auto ub = static_cast<unsigned char>(b);
     if (same_byte(static_cast<unsigned char>(text[p]), ub)) ends.push_back(p + 1);
     if (text[p] != '%') return;
-    for (std::size_t q = p + 1;; q += 2) {
+    for (std::size_t q = p + 1, level = 0; level < max_escape_depth; q += 2, ++level) {
         std::uint32_t v;
         if (!read_hex(text, q, 2, v)) return;
         if (same_byte(static_cast<unsigned char>(v), ub)) ends.push_back(q + 2);
@@ -252,8 +256,8 @@ inline std::size_t html_reference_end(std::string_view text, std::size_t t, std:
 inline void spelling_ends(std::string_view text, std::size_t t, const secret_unit& u, std::vector<std::size_t>& ends) {
     const auto n = text.size();
     if (t >= n) return;
-    std::size_t k = 0;
-    while (t + k < n && text[t + k] == '\\') ++k;
+    std::size_t k = 0;  // a backslash escaped d times is a run of 2^d - 1 before the character
+    while (t + k < n && text[t + k] == '\\' && k < (std::size_t(1) << max_escape_depth)) ++k;
     auto bytes_from = [&](std::size_t p) {  // each byte of the character raw or encoded, independently
         std::size_t here[8] = {p};
         std::size_t count = 1;
@@ -363,7 +367,17 @@ inline void scrub_one(std::string& text, const std::vector<secret_unit>& units) 
             }
         }
     }
+    // Every spelling starts with the first byte itself (any case) or with one of these: a cheap test first.
+    const auto first = static_cast<unsigned char>(units.front().bytes.front());
+    auto may_start_at = [&](std::size_t i) {
+        const char c = in[i];
+        return same_byte(static_cast<unsigned char>(c), first) || c == '%' || c == '\\' || c == '&' || c == '+';
+    };
     while (t < in.size()) {
+        if (!may_start_at(t)) {
+            ++t;
+            continue;
+        }
         const auto end = secret_match_end(in, t, units, 0, true, frontier, next);
         if (end == std::string_view::npos || end == t) {
             ++t;

@@ -7,6 +7,8 @@
 #include <serverops/clc.hpp>
 #include <serverops/clc/session.hpp>
 #include <serverops/client.hpp>
+#include <serverops/detail/base64.hpp>
+#include <serverops/detail/utf8.hpp>
 #include <serverops/logging_transport.hpp>
 #include <serverops/testing/mock_transport.hpp>
 #include <serverops/ucs.hpp>
@@ -388,6 +390,20 @@ TEST(Secrets, ACutSecretIsScrubbedAtEitherEndOfAField) {
          }) {
         scrub_secrets(in, secrets);
         EXPECT_EQ(in, out);
+    }
+}
+
+TEST(Secrets, HostileRunsOfEscapesCostLinearTime) {
+    secret_set secrets;
+    secrets.add(clc_password);
+    secrets.add(clc_token);
+    // Quadratic matching would take minutes on these (and hit the test timeout); linear takes milliseconds.
+    for (std::string unit : {"\\", "%25", "&#", "Hunter2 ", "+", "\\u00"}) {
+        std::string text;
+        while (text.size() < (128u << 10)) text += unit;
+        const auto before = text.size();
+        scrub_secrets(text, secrets);
+        EXPECT_LE(text.size(), before);
     }
 }
 
