@@ -3,6 +3,7 @@
 #define SERVEROPS_CLIENT_HPP
 
 #include <serverops/operation.hpp>
+#include <serverops/secrets.hpp>
 #include <serverops/transport.hpp>
 
 #include <boost/asio/async_result.hpp>
@@ -24,6 +25,8 @@ struct call_options {
 
 /// Thin and stateless apart from the vendor context: encode -> transport -> decode.
 /// `Transport` may be a reference type (`client<mock_transport&, clc::context>`) to share one transport.
+/// Every error it returns is scrubbed of the exchange's secrets (`secrets_for`), whichever decoder made it; a
+/// `secret_aware_transport` (the logging one) is handed them too, to keep them out of its lines.
 template <class Transport, context Context>
 class client {
 public:
@@ -37,16 +40,36 @@ public:
     Context& context() noexcept { return context_; }
     const Context& context() const noexcept { return context_; }
 
+    /// Secrets held outside the context that this client's errors and log lines must not show either (a session
+    /// registers its login password here: a server may echo it in the answer to any later call).
+    void add_secrets(const secret_set& secrets) { extra_secrets_.merge(secrets); }
+
+    /// The secrets an exchange of `op` involves: those the context and the operation declare, the credentials the
+    /// context puts on a request (declared or not), and those `response_headers` carry (a Set-Cookie, say).
+    template <class Op>
+    secret_set secrets_for(const Op& op, const header_list* response_headers = nullptr) const {
+        secret_set s = secrets_of(context_);
+        s.merge(secrets_of(op));
+        s.merge(extra_secrets_);
+        http_request sent;
+        context_.authorize(sent);
+        s.add_from_headers(sent.headers);
+        if (response_headers) s.add_from_headers(*response_headers);
+        return s;
+    }
+
     /// Sends `op` and blocks until its typed result is known.
     template <operation Op>
         requires std::same_as<typename Op::context_type, Context> && sync_transport<transport_type>
     result<typename Op::response_type> call(const Op& op, const call_options& opts = {}) {
         auto req = encode(op, context_);
-        if (!req) return failure(with_operation<Op>(std::move(req).error()));
+        if (!req) return failure(scrubbed(op, with_operation<Op>(std::move(req).error())));
         req.value().deadline = opts.deadline;
-        auto res = transport_.send(req.value());
-        if (!res) return failure(with_operation<Op>(std::move(res).error()));
-        return decode(op, res.value());
+        auto res = send_request(op, req.value());
+        if (!res) return failure(scrubbed(op, with_operation<Op>(std::move(res).error())));
+        auto r = decode(op, res.value());
+        if (!r) scrub_secrets(r.error(), secrets_for(op, &res.value().headers));
+        return r;
     }
 
     /// Asynchronous form of `call`. Completion signature: `void(result<Op::response_type>)`.
@@ -70,6 +93,20 @@ public:
 
 private:
     template <class Op>
+    error scrubbed(const Op& op, error e) const {
+        scrub_secrets(e, secrets_for(op));
+        return e;
+    }
+
+    template <class Op>
+    result<http_response> send_request(const Op& op, const http_request& req) {
+        if constexpr (secret_aware_transport<transport_type>) {
+            if (transport_.wants_secrets()) return transport_.send(req, secrets_for(op));
+        }
+        return transport_.send(req);
+    }
+
+    template <class Op>
     struct call_op {
         client* self_;
         Op op_;
@@ -86,26 +123,38 @@ private:
             started_ = true;
             auto req = encode(op_, self_->context_);
             if (!req) {
-                early_ = with_operation<Op>(std::move(req).error());
+                early_ = self_->scrubbed(op_, with_operation<Op>(std::move(req).error()));
                 boost::asio::post(std::move(self));  // never complete inline
                 return;
             }
             req.value().deadline = opts_.deadline;
+            if constexpr (secret_aware_transport<transport_type>) {
+                if (self_->transport_.wants_secrets()) {
+                    auto secrets = self_->secrets_for(op_);
+                    auto& transport = self_->transport_;
+                    transport.async_send(std::move(req).value(), std::move(secrets), std::move(self));
+                    return;
+                }
+            }
             self_->transport_.async_send(std::move(req).value(), std::move(self));
         }
 
         template <class Self>
         void operator()(Self& self, result<http_response> res) {
             if (!res) {
-                self.complete(failure(with_operation<Op>(std::move(res).error())));
+                auto e = self_->scrubbed(op_, with_operation<Op>(std::move(res).error()));
+                self.complete(failure(std::move(e)));
                 return;
             }
-            self.complete(decode(op_, res.value()));
+            auto r = decode(op_, res.value());
+            if (!r) scrub_secrets(r.error(), self_->secrets_for(op_, &res.value().headers));
+            self.complete(std::move(r));
         }
     };
 
     Transport transport_;
     Context context_;
+    secret_set extra_secrets_;
 };
 
 }  // namespace serverops

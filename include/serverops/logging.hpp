@@ -1,11 +1,13 @@
 // An optional log sink: a level and a callback, no global state, no logging dependency.
-// Headers are printed by allow-list; everything else (Authorization, Cookie, Set-Cookie, ...) shows as REDACTED.
+// Headers are printed by allow-list; everything else (Authorization, Cookie, Set-Cookie, ...) shows as REDACTED, and no
+// secret appears anywhere in a line, even where a server echoes one (see secrets.hpp).
 #ifndef SERVEROPS_LOGGING_HPP
 #define SERVEROPS_LOGGING_HPP
 
 #include <serverops/detail/ascii.hpp>
 #include <serverops/error.hpp>
 #include <serverops/http_message.hpp>
+#include <serverops/secrets.hpp>
 
 #include <array>
 #include <functional>
@@ -36,38 +38,65 @@ inline bool is_loggable_header(std::string_view name) noexcept {
     return false;
 }
 
+/// " Name=value" per header; a header not on the allow-list shows as REDACTED.
 inline std::string format_headers(const header_list& headers) {
     std::string out;
     for (auto& [name, value] : headers) {
-        out += ' ';
-        out += name;
-        out += '=';
-        out += is_loggable_header(name) ? value : std::string("REDACTED");
+        out.push_back(' ');
+        out.append(name);
+        out.push_back('=');
+        out.append(is_loggable_header(name) ? std::string_view(value) : std::string_view("REDACTED"));
     }
     return out;
 }
+
+namespace detail {
+// A logged line holds no secret: neither those the caller knows of nor the credentials its own headers carry (a
+// Location that echoes the Set-Cookie or Authorization value beside it).
+inline std::string finish_log_line(std::string line, const header_list& headers, const secret_set& known) {
+    secret_set secrets = known;
+    secrets.add_from_headers(headers);
+    scrub_secrets(line, secrets);
+    return line;
+}
+}  // namespace detail
 
 /// "POST /v2/operations/ALIAS/servers/pause [clc.pause] headers: Authorization=REDACTED" (bodies are never logged:
-/// a login body holds a password).
-inline std::string describe(const http_request& req) {
+/// a login body holds a password). No secret of `secrets`, nor any credential of the request's headers, appears.
+inline std::string describe(const http_request& req, const secret_set& secrets = {}) {
     std::string out(boost::beast::http::to_string(req.method));
-    out += ' ';
-    out += req.target;
+    out.push_back(' ');
+    out.append(req.target);
     if (!req.operation.empty()) {
-        out += " [";
-        out += req.operation;
-        out += ']';
+        out.append(" [");
+        out.append(req.operation);
+        out.push_back(']');
     }
-    if (!req.headers.empty()) out += " headers:" + format_headers(req.headers);
-    if (!req.body.empty()) out += " body: " + std::to_string(req.body.size()) + " bytes";
-    return out;
+    if (!req.headers.empty()) {
+        out.append(" headers:");
+        out.append(format_headers(req.headers));
+    }
+    if (!req.body.empty()) {
+        out.append(" body: ");
+        out.append(std::to_string(req.body.size()));
+        out.append(" bytes");
+    }
+    return detail::finish_log_line(std::move(out), req.headers, secrets);
 }
 
-inline std::string describe(const http_response& res) {
-    std::string out = "HTTP " + std::to_string(res.status);
-    if (!res.headers.empty()) out += " headers:" + format_headers(res.headers);
-    out += " body: " + std::to_string(res.body.size()) + " bytes";
-    return out;
+/// "HTTP 302 headers: Location=/rest/auth/status Set-Cookie=REDACTED body: 0 bytes", without any secret of
+/// `secrets` or credential of the response's headers (a Location may echo the cookie it sets).
+inline std::string describe(const http_response& res, const secret_set& secrets = {}) {
+    std::string out("HTTP ");
+    out.append(std::to_string(res.status));
+    if (!res.headers.empty()) {
+        out.append(" headers:");
+        out.append(format_headers(res.headers));
+    }
+    out.append(" body: ");
+    out.append(std::to_string(res.body.size()));
+    out.append(" bytes");
+    return detail::finish_log_line(std::move(out), res.headers, secrets);
 }
 
 }  // namespace serverops

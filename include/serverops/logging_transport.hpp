@@ -24,6 +24,10 @@ struct executor_of<T, std::void_t<decltype(std::declval<T&>().get_executor())>> 
 };
 }  // namespace detail
 
+/// Logs every exchange: the request at debug level, the answer at info (warning for >= 400 or a transport error).
+/// No secret reaches the sink: every line is scrubbed of the credentials in the request's and the response's headers
+/// and, when the client passes them (`send(req, secrets)`), of the secrets its context and operation declare (a login
+/// password, a token), in any spelling a server may echo them in.
 template <class Inner>
 class logging_transport {
 public:
@@ -33,12 +37,23 @@ public:
 
     inner_type& inner() noexcept { return inner_; }
 
+    /// Whether anything would be logged: when not, a client does not gather secrets for it.
+    bool wants_secrets() const noexcept { return log_ && log_->sink && log_->min_level != log_level::off; }
+
     result<http_response> send(const http_request& req)
         requires sync_transport<inner_type>
     {
-        before(req);
+        return send(req, secret_set{});
+    }
+
+    /// `send`, keeping `secrets` (beside the credentials of the headers) out of the log.
+    result<http_response> send(const http_request& req, const secret_set& secrets)
+        requires sync_transport<inner_type>
+    {
+        const secret_set known = with_request_credentials(secrets, req);
+        before(req, known);
         auto r = inner_.send(req);
-        after(req, r);
+        after_line(request_line(req), known, r);
         return r;
     }
 
@@ -51,48 +66,72 @@ public:
 
     template <class CompletionToken>
     auto async_send(http_request req, CompletionToken&& token) {
+        return async_send(std::move(req), secret_set{}, std::forward<CompletionToken>(token));
+    }
+
+    /// `async_send`, keeping `secrets` (beside the credentials of the headers) out of the log.
+    template <class CompletionToken>
+    auto async_send(http_request req, secret_set secrets, CompletionToken&& token) {
         return boost::asio::async_compose<CompletionToken, completion_signature<http_response>>(
-            send_op{this, std::move(req)}, token, inner_.get_executor());
+            send_op{this, std::move(req), std::move(secrets)}, token, inner_.get_executor());
     }
 
 private:
     struct send_op {
         logging_transport* self;
         http_request req;
-        std::string_view operation{};
+        secret_set known;
         std::string line{};
 
         template <class Self>
         void operator()(Self& s) {
-            self->before(req);
-            operation = req.operation;
+            known = with_request_credentials(std::move(known), req);
+            self->before(req, known);
             line = request_line(req);
-            self->inner_.async_send(std::move(req), std::move(s));
+            auto& inner = self->inner_;
+            inner.async_send(std::move(req), std::move(s));
         }
         template <class Self>
         void operator()(Self& s, result<http_response> r) {
-            self->after_line(line, r);
+            self->after_line(line, known, r);
             s.complete(std::move(r));
         }
     };
 
+    static secret_set with_request_credentials(secret_set secrets, const http_request& req) {
+        secrets.add_from_headers(req.headers);
+        return secrets;
+    }
     static std::string request_line(const http_request& req) {
-        return std::string(boost::beast::http::to_string(req.method)) + " " + req.target;
+        std::string line(boost::beast::http::to_string(req.method));
+        line.push_back(' ');
+        line.append(req.target);
+        return line;
     }
-    void before(const http_request& req) const {
-        if (log_ && log_->enabled(log_level::debug)) log_->log(log_level::debug, "request " + describe(req));
+    void before(const http_request& req, const secret_set& known) const {
+        if (!log_ || !log_->enabled(log_level::debug)) return;
+        std::string line("request ");
+        line.append(describe(req, known));
+        log_->log(log_level::debug, line);
     }
-    void after(const http_request& req, const result<http_response>& r) const {
-        if (log_ && log_->sink) after_line(request_line(req), r);
-    }
-    void after_line(const std::string& line, const result<http_response>& r) const {
+    void after_line(const std::string& request, const secret_set& known, const result<http_response>& r) const {
         if (!log_) return;
+        const auto level = !r ? log_level::warning : r.value().status >= 400 ? log_level::warning : log_level::info;
+        if (!log_->enabled(level)) return;
+        std::string line = request;
+        line.append(" -> ");
         if (r) {
-            auto level = r.value().status >= 400 ? log_level::warning : log_level::info;
-            if (log_->enabled(level)) log_->log(level, line + " -> " + describe(r.value()));
-        } else if (log_->enabled(log_level::warning)) {
-            log_->log(log_level::warning, line + " -> " + r.error().message());
+            line.append(describe(r.value(), known));
+            secret_set all = known;  // the request part too: a target must not keep a secret the answer reveals
+            all.add_from_headers(r.value().headers);
+            scrub_secrets(line, all);
+        } else {
+            error e = r.error();  // fields first: message() cuts them, and a cut secret inside a line is not at an edge
+            scrub_secrets(e, known);
+            line.append(e.message());
+            scrub_secrets(line, known);
         }
+        log_->log(level, line);
     }
 
     Inner inner_;

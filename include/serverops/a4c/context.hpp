@@ -4,6 +4,7 @@
 
 #include <serverops/endpoint.hpp>
 #include <serverops/http_message.hpp>
+#include <serverops/secrets.hpp>
 
 #include <string>
 #include <string_view>
@@ -68,6 +69,14 @@ struct context {
             req.headers.set("Cookie", cookie);
         }
         if (!jwt.empty()) req.headers.set("Authorization", "Bearer " + jwt);
+    }
+
+    /// What the client scrubs from every error and log line: the session cookie and the JWT.
+    secret_set secrets() const {
+        secret_set s;
+        s.add(session_cookie);
+        s.add_token(jwt);
+        return s;
     }
 };
 

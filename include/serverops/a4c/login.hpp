@@ -119,6 +119,12 @@ struct login {
     std::string body() const {
         return detail::form_body({{"username", username}, {"password", password}, {"submit", "Login"}});
     }
+    /// The password: the client keeps it out of every error and log line, however the server echoes it.
+    secret_set secrets() const {
+        secret_set s;
+        s.add(password);
+        return s;
+    }
     result<void> validate(const context& ctx) const {
         BOOST_OUTCOME_TRY(detail::check_prefixes(ctx));
         if (username.empty() || password.empty()) return failure(errc::invalid_request, "username and password are required");
@@ -126,7 +132,7 @@ struct login {
     }
     result<login_response> decode(const http_response& res) const {
         auto r = detail::with_status(detail::decode_login(res), res);
-        if (!r) detail::scrub_form_secret(r.error(), password);
+        if (!r) scrub_secrets(r.error(), secrets());  // the client does it too; this serves direct decode() callers
         return r;
     }
 };
@@ -150,6 +156,12 @@ struct jwt_login {
 
     std::string target(const context& ctx) const { return ctx.root_target("/rest/jwtauth"); }
     std::string body() const { return detail::form_body({{"user", username}, {"password", password}}); }
+    /// The password: the client keeps it out of every error and log line, however the server echoes it.
+    secret_set secrets() const {
+        secret_set s;
+        s.add(password);
+        return s;
+    }
     result<void> validate(const context& ctx) const {
         BOOST_OUTCOME_TRY(detail::check_prefixes(ctx));
         if (username.empty() || password.empty()) return failure(errc::invalid_request, "username and password are required");
@@ -165,7 +177,7 @@ struct jwt_login {
             if (e.http_status == 500 && e.vendor_code == "500" &&
                 (said.starts_with("Incorrect password") || said.starts_with("Cannot find user")))
                 e.code = make_error_code(errc::authentication_failed);
-            detail::scrub_form_secret(e, password);
+            scrub_secrets(e, secrets());  // the client does it too; this serves direct decode() callers
         }
         return r;
     }

@@ -4,6 +4,7 @@
 
 #include <serverops/endpoint.hpp>
 #include <serverops/http_message.hpp>
+#include <serverops/secrets.hpp>
 
 #include <string>
 
@@ -28,6 +29,13 @@ struct context {
 
     void authorize(http_request& req) const {
         if (!bearer_token.empty()) req.headers.set("Authorization", "Bearer " + bearer_token);
+    }
+
+    /// What the client scrubs from every error and log line: the bearer token (and its JWT signature).
+    secret_set secrets() const {
+        secret_set s;
+        s.add_token(bearer_token);
+        return s;
     }
 };
 

@@ -32,6 +32,12 @@ struct login {
 
     std::string target(const context& ctx) const { return ctx.path_prefix + "/authentication/login"; }
     std::string body() const { return detail::to_json(detail::login_body{username, password}); }
+    /// The password: the client keeps it out of every error and log line, however the server echoes it.
+    secret_set secrets() const {
+        secret_set s;
+        s.add(password);
+        return s;
+    }
     result<void> validate(const context&) const {
         if (username.empty() || password.empty()) return failure(errc::invalid_request, "username and password are required");
         return success();

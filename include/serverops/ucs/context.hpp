@@ -5,6 +5,7 @@
 #include <serverops/detail/base64.hpp>
 #include <serverops/endpoint.hpp>
 #include <serverops/http_message.hpp>
+#include <serverops/secrets.hpp>
 
 #include <string>
 #include <string_view>
@@ -38,6 +39,13 @@ struct context {
         pair += ':';
         pair += password;
         req.headers.set("Authorization", "Basic " + serverops::detail::base64_encode(pair));
+    }
+
+    /// What the client scrubs from every error and log line: the password, `user:password` and the Basic value.
+    secret_set secrets() const {
+        secret_set s;
+        s.add_basic(username, password);
+        return s;
     }
 };
 

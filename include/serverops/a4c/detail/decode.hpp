@@ -241,17 +241,6 @@ inline std::string session_cookie_of(const http_response& res) {
     return found;
 }
 
-/// Replaces every occurrence of `secret` in the server- and client-text of `e` (a server may echo a form field).
-inline void scrub(error& e, std::string_view secret) {
-    if (secret.empty()) return;
-    auto clean = [&](std::string& s) {
-        for (auto pos = s.find(secret); pos != std::string::npos; pos = s.find(secret, pos + 3)) s.replace(pos, secret.size(), "***");
-    };
-    clean(e.vendor_message);
-    clean(e.vendor_code);
-    clean(e.detail);
-}
-
 }  // namespace serverops::a4c::detail
 
 #endif

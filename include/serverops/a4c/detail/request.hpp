@@ -58,17 +58,6 @@ inline std::string form_body(std::initializer_list<std::pair<std::string_view, s
     return out;
 }
 
-/// Removes a form field's secret from an error in every spelling a server could echo it: raw, %XX-encoded as sent,
-/// and with '+' for spaces.
-inline void scrub_form_secret(error& e, std::string_view secret) {
-    if (secret.empty()) return;
-    scrub(e, secret);
-    std::string sent = boost::urls::encode(secret, boost::urls::unreserved_chars);
-    scrub(e, sent);
-    for (auto pos = sent.find("%20"); pos != std::string::npos; pos = sent.find("%20", pos + 1)) sent.replace(pos, 3, "+");
-    scrub(e, sent);
-}
-
 }  // namespace serverops::a4c::detail
 
 #endif
