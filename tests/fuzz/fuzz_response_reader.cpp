@@ -1,0 +1,137 @@
+// The transports' response reader (beast_detail::response_reader, a Beast basic_parser filling http_response) fed
+// any peer bytes, delivered in pieces of fuzzed sizes through http::read (what the sync transport calls; no
+// socket). Properties: no crash, no undefined behaviour; the outcome does not depend on how the bytes were cut (the
+// same error, or the same response, as when they arrive at once); a response respects the limits and holds only
+// header fields that are safe to forward; and the transport's error for a failed read prints cleanly.
+#include "fuzz_common.hpp"
+
+#include <serverops/beast/detail/error_mapping.hpp>
+#include <serverops/beast/detail/messages.hpp>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <string_view>
+
+namespace {
+
+using namespace serverops;
+namespace http = boost::beast::http;
+
+/// A SyncReadStream that hands out `bytes` in pieces whose sizes come from a seeded generator, then EOF.
+class piece_stream {
+public:
+    piece_stream(std::string_view bytes, std::uint64_t seed, std::size_t max_piece)
+        : bytes_(bytes), state_(seed), max_piece_(max_piece) {}
+
+    template <class MutableBufferSequence>
+    std::size_t read_some(const MutableBufferSequence& buffers, boost::system::error_code& ec) {
+        ec = {};
+        if (bytes_.empty()) {
+            ec = boost::asio::error::eof;
+            return 0;
+        }
+        const auto room = boost::asio::buffer_size(buffers);
+        if (room == 0) return 0;
+        const std::size_t piece = std::min({bytes_.size(), room, std::size_t(1 + next() % max_piece_)});
+        const auto n = boost::asio::buffer_copy(buffers, boost::asio::buffer(bytes_.data(), piece));
+        bytes_.remove_prefix(n);
+        ++reads_;
+        return n;
+    }
+    template <class MutableBufferSequence>
+    std::size_t read_some(const MutableBufferSequence& buffers) {  // required by Beast's stream check; unused
+        boost::system::error_code ec;
+        auto n = read_some(buffers, ec);
+        if (ec) std::abort();
+        return n;
+    }
+    std::size_t reads() const noexcept { return reads_; }
+
+private:
+    std::uint64_t next() noexcept {  // splitmix64
+        std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        return z ^ (z >> 31);
+    }
+    std::string_view bytes_;
+    std::uint64_t state_;
+    std::size_t max_piece_;
+    std::size_t reads_ = 0;
+};
+
+struct outcome {
+    boost::system::error_code ec;
+    http_response response;
+    bool keep_alive = false;
+    bool need_eof = false;
+    std::size_t left_in_buffer = 0;
+};
+
+outcome read_all(std::string_view bytes, std::uint64_t seed, std::size_t max_piece, const transport_options& opts) {
+    piece_stream stream(bytes, seed, max_piece);
+    boost::beast::flat_buffer buffer;
+    beast_detail::response_reader reader;
+    beast_detail::apply_limits(reader, opts);
+    outcome o;
+    http::read(stream, buffer, reader, o.ec);
+    if (!o.ec) {
+        o.keep_alive = reader.keep_alive();
+        o.need_eof = reader.need_eof();
+    }
+    o.left_in_buffer = buffer.size();
+    o.response = reader.release();
+    return o;
+}
+
+bool same_headers(const header_list& a, const header_list& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    serverops_fuzz::begin(data, size);
+    FuzzedDataProvider in(data, size);
+    const auto seed = in.ConsumeIntegral<std::uint64_t>();
+    const auto config = in.ConsumeIntegral<std::uint8_t>();
+    const std::string bytes = in.ConsumeRemainingBytesAsString();
+
+    transport_options opts;
+    static constexpr std::size_t body_limits[] = {8u * 1024u * 1024u, 0, 16, 1024};
+    static constexpr std::size_t header_limits[] = {64u * 1024u, 16, 128, 8192};
+    opts.max_response_body = body_limits[config & 3];
+    opts.max_response_header = header_limits[(config >> 2) & 3];
+    const std::size_t max_piece = std::size_t(1) << ((config >> 4) & 7);  // 1 .. 128 bytes per read
+
+    const auto cut = read_all(bytes, seed, max_piece, opts);
+    const auto whole = read_all(bytes, 0, bytes.size() + 1, opts);
+
+    SERVEROPS_FUZZ_CHECK(cut.ec == whole.ec, "reader-error-depends-on-split",
+                         cut.ec.message() + " vs " + whole.ec.message());
+    if (cut.ec || whole.ec) {
+        const endpoint ep{false, "127.0.0.1", "8080", ""};
+        serverops_fuzz::check_error(beast_detail::map_step_error(beast_detail::step::read, cut.ec, ep, opts));
+        return 0;
+    }
+    const auto& r = cut.response;
+    SERVEROPS_FUZZ_CHECK(r.status == whole.response.status && r.body == whole.response.body &&
+                             same_headers(r.headers, whole.response.headers) && cut.keep_alive == whole.keep_alive &&
+                             cut.need_eof == whole.need_eof && cut.left_in_buffer == whole.left_in_buffer,
+                         "reader-response-depends-on-split", bytes);
+    SERVEROPS_FUZZ_CHECK(r.status >= 100 && r.status <= 999, "reader-status-range", std::to_string(r.status));
+    // RFC 9110 15.2: a client must read past interim (1xx) responses to the final one; none may reach a decoder.
+    SERVEROPS_FUZZ_CHECK(r.status >= 200, "reader-interim-response-returned", bytes);
+    SERVEROPS_FUZZ_CHECK(r.body.size() <= opts.max_response_body, "reader-body-over-limit", "");
+    for (const auto& [name, value] : r.headers) {
+        SERVEROPS_FUZZ_CHECK(beast_detail::is_valid_header_name(name), "reader-header-name-not-token", name);
+        SERVEROPS_FUZZ_CHECK(value.find_first_of(std::string_view("\r\n\0", 3)) == std::string::npos,
+                             "reader-header-value-crlf-nul", value);
+    }
+    return 0;
+}
