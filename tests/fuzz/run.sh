@@ -5,7 +5,10 @@
 # sanitizer report or property violation, and prints the executions of each target.
 #   tests/fuzz/run.sh [SECONDS]
 # Environment: SERVEROPS_FUZZ_BUILD_DIR (default build-fuzz), SERVEROPS_FUZZ_JOBS (build jobs, default 2),
-# SERVEROPS_FUZZ_TARGETS (space-separated subset), SERVEROPS_FUZZ_ARGS (extra libFuzzer flags).
+# SERVEROPS_FUZZ_TARGETS (space-separated subset), SERVEROPS_FUZZ_ARGS (extra libFuzzer flags). A long campaign
+# (README.md) adds SERVEROPS_FUZZ_REPORT_ONLY=1 and UBSAN_OPTIONS=halt_on_error=0:print_stacktrace=1: each property
+# violation and UB report is then logged once (violation-* inputs saved) and fuzzing goes on. Inputs found are kept
+# in <build>/fuzz-run/<target>/new between runs; crashes in .../artifacts.
 set -euo pipefail
 seconds=${1:-30}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,12 +30,12 @@ summary=()
 for t in $targets; do
   bin="$build/tests/fuzz/$t"
   work="$build/fuzz-run/$t"
-  rm -rf "$work"
+  rm -rf "$work/artifacts" "$work"/violation-* "$work"/*.log
   mkdir -p "$work/new" "$work/artifacts"
   regressions=("$here/regressions/$t"/*)
   if [ -e "${regressions[0]}" ]; then
     echo "== $t: replaying ${#regressions[@]} regression input(s)"
-    if ! "$bin" -artifact_prefix="$work/artifacts/" "${regressions[@]}" >"$work/regressions.log" 2>&1; then
+    if ! (cd "$work" && "$bin" -artifact_prefix="$work/artifacts/" "${regressions[@]}") >"$work/regressions.log" 2>&1; then
       echo "FAIL $t: a regression input fails again:"
       grep -E "property violated|ERROR: |runtime error|Running: " "$work/regressions.log" | head -20
       status=1
@@ -42,9 +45,9 @@ for t in $targets; do
   fi
   echo "== $t: fuzzing for ${seconds}s"
   # shellcheck disable=SC2086
-  if "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-       -artifact_prefix="$work/artifacts/" -dict="$here/fuzz.dict" ${SERVEROPS_FUZZ_ARGS:-} \
-       "$work/new" "$here/corpus/$t" >"$work/fuzz.log" 2>&1; then
+  if (cd "$work" && "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$work/artifacts/" -dict="$here/fuzz.dict" ${SERVEROPS_FUZZ_ARGS:-} \
+        "$work/new" "$here/corpus/$t") >"$work/fuzz.log" 2>&1; then
     result=ok
   else
     result=FAILED
@@ -55,6 +58,9 @@ for t in $targets; do
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/fuzz.log" | tail -1)
   cov=$(grep -Eo 'cov: [0-9]+ ft: [0-9]+' "$work/fuzz.log" | tail -1 || true)
   summary+=("$t: $result, ${execs:-?} executions in ${seconds}s, ${cov:-no coverage line}")
+  reported=$(grep -hoE "property violated: [a-z0-9-]+|runtime error: .*" "$work/regressions.log" "$work/fuzz.log" \
+             2>/dev/null | sort -u || true)
+  [ -z "$reported" ] || { echo "$t reported:"; echo "$reported" | sed 's/^/  /'; }
 done
 echo "== fuzzing summary"
 printf '%s\n' "${summary[@]}"
