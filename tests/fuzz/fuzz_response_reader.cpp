@@ -25,7 +25,12 @@
 // do; every other Boost assertion aborts.
 namespace boost {
 void assertion_failed(const char* expr, const char* function, const char* file, long line) {
-    if (std::string_view(expr) == "n >= 5" && std::string_view(file).ends_with("http/impl/basic_parser.ipp")) return;
+    if (std::string_view(expr) == "n >= 5" && std::string_view(file).ends_with("http/impl/basic_parser.ipp")) {
+        static bool noted = false;
+        if (!noted) std::fprintf(stderr, "==serverops-fuzz== let through Beast's chunk assertion (beast#2861)\n");
+        noted = true;
+        return;
+    }
     std::fprintf(stderr, "Boost assertion failed: %s in %s (%s:%ld)\n", expr, function, file, line);
     std::abort();
 }

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora under tests/fuzz/corpus/<target>/ (run from anywhere; rewrites them from scratch).
+"""Writes the seed corpora under tests/fuzz/corpus/<target>/ (run from anywhere; rewrites them from scratch) and the
+hand-made reproducers of findings under tests/fuzz/regressions/<target>/ (inputs the fuzzer found are copied there
+as they are; this script only rewrites the files it names).
 
 CLC seeds are the recorded exchanges in tests/data/clc (response status and body, and for batches the requested
 server ids); A4C, UCS, HTTP-reader, small-parser and encoder seeds are written by hand below. Each file is in the
@@ -32,8 +34,8 @@ def response_seed(status, body: bytes, headers=(), strings=(), ints=()) -> bytes
     return front + body + tail
 
 
-def write(target: str, name: str, content: bytes):
-    d = CORPUS / target
+def write(target: str, name: str, content: bytes, root=CORPUS):
+    d = root / target
     d.mkdir(parents=True, exist_ok=True)
     (d / name).write_bytes(content)
 
@@ -247,6 +249,44 @@ def encode_seeds():
         write("fuzz_encode_roundtrip", name, seed)
 
 
+REGRESSIONS = HERE / "regressions"
+
+
+def regressions():
+    """One input per finding (tests/fuzz/README.md), smallest form, named after what it shows."""
+    def reg(target, name, content):
+        write(target, name, content, REGRESSIONS)
+
+    import base64
+    b64 = lambda x: base64.urlsafe_b64encode(x).rstrip(b"=")
+    # printable / error::message: the first byte of a small-parsers input is printable's limit.
+    reg("fuzz_small_parsers", "printable-invalid-utf8", b"\x10caf\xe9 au lait")
+    reg("fuzz_small_parsers", "printable-c1-control", b"\x10line\xc2\x85forged")
+    reg("fuzz_small_parsers", "printable-cut-inside-character", b"\x02\xc3\xa9t\xc3\xa9")
+    reg("fuzz_small_parsers", "token-exp-after-2262", b"x." + b64(b'{"exp":10000000000}') + b".sig")
+    reg("fuzz_small_parsers", "endpoint-port-with-letters", b"https://h:8n/")
+    reg("fuzz_clc_decode", "login-password-echoed",
+        response_seed(400, b'{"message":"Bad password Pa55-w0rd-fuzz for user"}', (), (), [0]))
+    reg("fuzz_clc_decode", "error-text-body-invalid-utf8", response_seed(500, b"Erreur: caf\xe9", (), (), [0]))
+    reg("fuzz_clc_decode", "error-json-message-c1", response_seed(500, b'{"message":"a\\u0085b"}', (), (), [0]))
+    reg("fuzz_a4c_decode", "error-message-c1",
+        response_seed(409, b'{"data":null,"error":{"code":502,"message":"a\\u009bb"}}'))
+    reg("fuzz_ucs_decode", "error-text-body-invalid-utf8", response_seed(503, b"indisponible \xff"))
+    reg("fuzz_encode_roundtrip", "dot-segment-ids",
+        encode_seed(b"ALTD", b"", [b".."], b".", b"", b"", b"", b""))
+    reg("fuzz_encode_roundtrip", "clc-bearer-token-crlf",
+        encode_seed(b"ALTD", b"x\r\nX-Injected: 1", [b"id"], b"s", b"", b"", b"", b""))
+    reg("fuzz_encode_roundtrip", "base-url-port-with-letters",
+        encode_seed(b"ALTD", b"", [b"id"], b"s", b"", b"", b"", b"", url=b"https://h:8n/"))
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
+    reg("fuzz_response_reader", "interim-100-continue", reader_seed(b"HTTP/1.1 100 Continue\r\n\r\n" + ok, 0x70, 1))
+    reg("fuzz_response_reader", "interim-103-early-hints",
+        reader_seed(b"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" + ok, 0x00, 1))
+    # beast#2861: a last chunk whose CRLFs arrive one byte at a time (1-byte pieces).
+    reg("fuzz_response_reader", "beast-chunk-header-in-pieces",
+        reader_seed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n", 0x00, 3))
+
+
 if __name__ == "__main__":
     if CORPUS.exists():
         shutil.rmtree(CORPUS)
@@ -256,5 +296,6 @@ if __name__ == "__main__":
     reader_seeds()
     small_parser_seeds()
     encode_seeds()
+    regressions()
     for d in sorted(CORPUS.iterdir()):
         print(f"{d.name}: {len(list(d.iterdir()))} seeds")

@@ -17,6 +17,10 @@ build=${SERVEROPS_FUZZ_BUILD_DIR:-$root/build-fuzz}
 targets=${SERVEROPS_FUZZ_TARGETS:-fuzz_clc_decode fuzz_a4c_decode fuzz_ucs_decode fuzz_response_reader fuzz_small_parsers fuzz_encode_roundtrip}
 cxx=${CXX_FUZZ:-$(command -v clang++-14 || command -v clang++)}
 
+# A compiler change makes CMake drop the cache and the options given here with it: start that build dir afresh.
+if [ -f "$build/CMakeCache.txt" ] && ! grep -qx "CMAKE_CXX_COMPILER:[A-Z]*=$cxx" "$build/CMakeCache.txt"; then
+  rm -rf "$build/CMakeCache.txt" "$build/CMakeFiles"
+fi
 cmake -S "$root" -B "$build" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE= -DCMAKE_CXX_FLAGS=-O1 \
       -DSERVEROPS_FUZZ=ON -DSERVEROPS_BUILD_EXAMPLES=OFF -DSERVEROPS_BUILD_BENCHMARKS=OFF >/dev/null
 # shellcheck disable=SC2086
