@@ -282,9 +282,9 @@ def regressions():
     reg("fuzz_response_reader", "interim-100-continue", reader_seed(b"HTTP/1.1 100 Continue\r\n\r\n" + ok, 0x70, 1))
     reg("fuzz_response_reader", "interim-103-early-hints",
         reader_seed(b"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" + ok, 0x00, 1))
-    # beast#2861: a last chunk whose CRLFs arrive one byte at a time (1-byte pieces).
+    # beast#2861: an empty chunked body ("0" CRLF CRLF) read one byte at a time trips Beast 1.81's assertion.
     reg("fuzz_response_reader", "beast-chunk-header-in-pieces",
-        reader_seed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n", 0x00, 3))
+        reader_seed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 0x00, 3))
 
 
 if __name__ == "__main__":
