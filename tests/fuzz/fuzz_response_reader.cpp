@@ -134,8 +134,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto whole = read_all(bytes, 0, bytes.size() + 1, opts);
 
     // Input that is wrong in two ways may fail on either first (header limit or bad version...): only success
-    // must not depend on the cut.
-    SERVEROPS_FUZZ_CHECK(!cut.ec == !whole.ec, "reader-outcome-depends-on-split",
+    // must not depend on the cut. Except at the header limit: Beast 1.81 counts it per put() from where the
+    // fields start, so a header a little over the limit passes when it arrives at once and fails in pieces
+    // (regressions/fuzz_response_reader/header-limit-depends-on-split; README.md).
+    const bool header_limit = cut.ec == http::error::header_limit || whole.ec == http::error::header_limit;
+    SERVEROPS_FUZZ_CHECK(header_limit || !cut.ec == !whole.ec, "reader-outcome-depends-on-split",
                          cut.ec.message() + " vs " + whole.ec.message());
     if (cut.ec || whole.ec) {
         const endpoint ep{false, "127.0.0.1", "8080", ""};

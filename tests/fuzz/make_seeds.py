@@ -265,6 +265,9 @@ def regressions():
     reg("fuzz_small_parsers", "printable-cut-inside-character", b"\x02\xc3\xa9t\xc3\xa9")
     reg("fuzz_small_parsers", "token-exp-after-2262", b"x." + b64(b'{"exp":10000000000}') + b".sig")
     reg("fuzz_small_parsers", "endpoint-port-with-letters", b"https://h:8n/")
+    reg("fuzz_small_parsers", "endpoint-empty-port", b"http://h:/v2")
+    reg("fuzz_small_parsers", "endpoint-port-out-of-range", b"http://h:99999")
+    reg("fuzz_small_parsers", "endpoint-host-percent-nul", b"https://a%00b.example/v2")
     reg("fuzz_clc_decode", "login-password-echoed",
         response_seed(400, b'{"message":"Bad password Pa55-w0rd-fuzz for user"}', (), (), [0]))
     reg("fuzz_clc_decode", "error-text-body-invalid-utf8", response_seed(500, b"Erreur: caf\xe9", (), (), [0]))

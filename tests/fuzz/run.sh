@@ -39,11 +39,18 @@ for t in $targets; do
   regressions=("$here/regressions/$t"/*)
   if [ -e "${regressions[0]}" ]; then
     echo "== $t: replaying ${#regressions[@]} regression input(s)"
-    if ! (cd "$work" && "$bin" -artifact_prefix="$work/artifacts/" "${regressions[@]}") >"$work/regressions.log" 2>&1; then
-      echo "FAIL $t: a regression input fails again:"
-      grep -E "property violated|ERROR: |runtime error|Running: " "$work/regressions.log" | head -20
+    failed=()
+    for input in "${regressions[@]}"; do  # one process each: every failing finding is named, not just the first
+      if ! (cd "$work" && "$bin" -artifact_prefix="$work/artifacts/" "$input") >>"$work/regressions.log" 2>&1; then
+        failed+=("$(basename "$input")")
+      fi
+    done
+    if [ ${#failed[@]} -gt 0 ]; then
+      echo "FAIL $t: regression input(s) fail again: ${failed[*]}"
+      grep -E "property violated|runtime error|ERROR: AddressSanitizer|Boost assertion" "$work/regressions.log" |
+        cut -c1-240 | head -20
       status=1
-      summary+=("$t: regression FAILED")
+      summary+=("$t: regression FAILED (${failed[*]})")
       continue
     fi
   fi
