@@ -91,6 +91,8 @@ public:
           client_(logged_, std::move(base)),
           auth_(std::move(auth)),
           seed_(opts_.jitter_seed) {
+        // The login's own secrets (a password) are scrubbed from every later error too: a server may echo them.
+        if constexpr (logs_in) client_.add_secrets(secrets_of(auth_.login_request()));
         // Credentials the caller brings are used as they are, until their known expiry or until the API rejects
         // them (then the session logs in once and sends the call again).
         if constexpr (logs_in) {

@@ -772,4 +772,30 @@ TEST(ClcBatch, NamesThatCollideInAHashDecodeQuickly) {
     EXPECT_LT(seconds, 3.0);
 }
 
+TEST(ClcEncode, ABearerTokenWithAControlCharacterIsRefusedBeforeSending) {
+    // The token becomes a header value: whatever transport a user plugs in, CR/LF must never reach it.
+    for (std::string bad : {std::string("tok\r\nX-Injected: 1"), std::string("tok\n"), std::string("tok\r"),
+                            std::string("t ok"), std::string("tok\x01"), std::string("tok\x7f"),
+                            std::string("tok\0x", 5), std::string("\ttok")}) {
+        clc::context ctx;
+        ctx.account_alias = "WA1";
+        ctx.bearer_token = bad;
+        auto check = [&](const auto& op) {
+            auto r = encode(op, ctx);
+            ASSERT_FALSE(r) << op.name;
+            EXPECT_TRUE(r.error().is(errc::invalid_request));
+            EXPECT_EQ(r.error().message().find('\n'), std::string::npos);
+        };
+        check(clc::get_status{"wa1-1"});
+        check(clc::get_server{"WA1ALIASWB01"});
+        check(clc::start_maintenance{{"WA1ALIASWB01"}});
+        check(clc::reboot{{"WA1ALIASWB01"}});
+        check(clc::set_maintenance{{{"WA1ALIASWB01", true}}});
+    }
+    clc::context good;
+    good.account_alias = "WA1";
+    good.bearer_token = "eyJhbGciOi.eyJleHAiOjF9.c2ln-_~+/=";
+    EXPECT_TRUE(encode(clc::get_status{"wa1-1"}, good));
+}
+
 }  // namespace

@@ -36,6 +36,12 @@ inline std::string make_target(const context& ctx, std::initializer_list<std::st
 inline result<void> require_alias(const context& ctx) {
     if (!serverops::detail::is_safe_path_prefix(ctx.path_prefix))
         return failure(errc::invalid_request, serverops::detail::unsafe_path_prefix_detail("path prefix"));
+    // The token goes into a header: CR/LF or any control character there would forge headers on any transport.
+    for (char c : ctx.bearer_token) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x21 || u == 0x7f)
+            return failure(errc::invalid_request, "the bearer token contains a space or control character");
+    }
     if (ctx.account_alias.empty())
         return failure(errc::invalid_request, "no account alias: configure one or log in first");
     return success();
