@@ -216,9 +216,10 @@ inline error_code make_error_code(read_error e) noexcept { return {static_cast<i
 ///   with the final response's header. A 101 (this client never asks to switch protocols) is returned as final and
 ///   ends the connection.
 /// - Boost 1.81's parser asserts (`n >= 5`, basic_parser.ipp, boostorg/beast#2861) when the last chunk of an empty
-///   chunked body arrived as "0\r\n" and is handed over again with one more byte. So the first chunk header of a
-///   chunked body is handed to the parser only once 5 bytes are buffered (the shortest chunked body, "0\r\n\r\n",
-///   is 5 bytes) or the stream ended; the parser then never sees a final chunk shorter than that.
+///   chunked body arrived as "0\r\n" and is handed over again with one more byte. So a first chunk header that
+///   starts with "0" (it may be the last chunk) is handed to the parser only once 5 bytes are buffered (the shortest
+///   chunked body, "0\r\n\r\n", is 5 bytes) or the stream ended; the parser then never sees a final chunk shorter
+///   than that. Later chunk headers follow a CRLF, so the parser never sees fewer than 5 bytes of them.
 class response_assembler {
 public:
     enum class status { need_more, done, failed };
@@ -235,7 +236,7 @@ public:
     status parse(boost::beast::flat_buffer& buffer, error_code& ec) {
         ec = {};
         for (;;) {
-            if (buffer.size() == 0 || withholds(buffer.size())) return status::need_more;
+            if (buffer.size() == 0 || withholds(buffer)) return status::need_more;
             const std::size_t used = parser_->put(buffer.data(), ec);
             buffer.consume(used);
             parser_bytes_ += used;
@@ -298,10 +299,12 @@ private:
         parser_bytes_ = 0;
     }
 
-    // See the class comment: the first chunk header waits for shortest_chunked_body bytes.
-    bool withholds(std::size_t buffered) const noexcept {
+    // See the class comment: a first chunk header that may be the last chunk ("0...") waits for
+    // shortest_chunked_body bytes. Anything else goes to the parser at once, so a malformed chunk fails at once.
+    bool withholds(const boost::beast::flat_buffer& buffer) const noexcept {
         return parser_->is_header_done() && parser_->chunked() && !parser_->is_done() &&
-               !parser_->saw_data_chunk() && buffered < shortest_chunked_body;
+               !parser_->saw_data_chunk() && buffer.size() < shortest_chunked_body &&
+               *static_cast<const char*>(buffer.data().data()) == '0';
     }
 
     std::size_t body_limit_;
