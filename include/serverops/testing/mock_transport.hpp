@@ -103,6 +103,8 @@ public:
     std::size_t queued_count() const { return with_lock([&] { return queue_.size(); }); }
 
     // ---- transport interface ----
+    // Both forms: deadline and error::may_have_executed as described above the class. async_send completes with
+    // errc::cancelled (may_have_executed for a non-idempotent request) when a held or delayed send is cancelled.
     result<http_response> send(const http_request& req) {
         auto planned = plan(req);
         if (planned.wait > std::chrono::steady_clock::duration::zero()) std::this_thread::sleep_for(planned.wait);
