@@ -1,10 +1,12 @@
 // The Beast transports against scripted_server over loopback. Common behaviour runs through three drivers
 // (sync, async with a callback, async in a coroutine); async-only features (pool, cancellation, tokens, executors,
 // close) have their own tests. Every wait is bounded: a broken transport fails a test, it never hangs it.
+#include "../common/run_modes.hpp"
 #include "scripted_server.hpp"
 
 #include <serverops/beast/async_transport.hpp>
 #include <serverops/beast/sync_transport.hpp>
+#include <serverops/testing/mock_transport.hpp>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
@@ -87,6 +89,24 @@ http_request post(std::string target = "/v2/operations/pause", std::string body 
 }
 
 bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
+http_request with_deadline(http_request r, clock_type::duration from_now) {
+    r.deadline = clock_type::now() + from_now;
+    return r;
+}
+
+std::string repeated(const std::string& text, std::size_t n) {
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) out += text;
+    return out;
+}
+
+/// An interim (1xx) response; `headers` is raw "Name: value\r\n" lines.
+std::string interim(unsigned status, std::string_view headers = {}) {
+    return "HTTP/1.1 " + std::to_string(status) + " Interim\r\n" + std::string(headers) + "\r\n";
+}
+
+const std::string chunked_header = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
 
 std::size_t count_method(const scripted_server& s, std::string_view method) {
     std::size_t n = 0;
@@ -475,6 +495,278 @@ TYPED_TEST(TransportCommon, WorksOverIpv6Loopback) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The caller's deadline (http_request::deadline)
+
+TYPED_TEST(TransportCommon, DeadlineCapsTheRequestTimeout) {
+    scripted_server server(connection_script::keep_alive(reply::delayed(5s)));
+    auto options = test_options();
+    options.request_timeout = 30s;
+    auto client = this->make(plain_endpoint(server), options);
+    const auto start = clock_type::now();
+    auto r = client->send(with_deadline(post(), 300ms));
+    const auto took = clock_type::now() - start;
+    ASSERT_TRUE(fails_with(r, errc::timeout));
+    EXPECT_TRUE(contains(r.error().detail, "did not finish by the caller's deadline")) << r.error().detail;
+    EXPECT_TRUE(r.error().may_have_executed);  // the POST was written
+    EXPECT_GE(took, 250ms);
+    EXPECT_LT(took, 2s);
+}
+
+TYPED_TEST(TransportCommon, DeadlineCapsTheTlsHandshake) {
+    scripted_server server(connection_script::deaf());  // accepts TCP, never answers the ClientHello
+    auto options = test_options();
+    options.tls_handshake_timeout = 30s;
+    options.request_timeout = 30s;
+    auto client = this->make(endpoint{true, "127.0.0.1", server.port(), ""}, options);
+    const auto start = clock_type::now();
+    auto r = client->send(with_deadline(post(), 300ms));
+    const auto took = clock_type::now() - start;
+    ASSERT_TRUE(fails_with(r, errc::timeout));
+    EXPECT_TRUE(contains(r.error().detail, "TLS handshake")) << r.error().detail;
+    EXPECT_TRUE(contains(r.error().detail, "caller's deadline")) << r.error().detail;
+    EXPECT_FALSE(r.error().may_have_executed);  // nothing of the request was sent
+    EXPECT_GE(took, 250ms);
+    EXPECT_LT(took, 2s);
+}
+
+TYPED_TEST(TransportCommon, ShorterTransportTimeoutStillFiresAndSaysSo) {
+    scripted_server server(connection_script::keep_alive(reply::delayed(5s)));
+    auto options = test_options();
+    options.request_timeout = 300ms;
+    auto client = this->make(plain_endpoint(server), options);
+    auto r = client->send(with_deadline(get(), 20s));
+    ASSERT_TRUE(fails_with(r, errc::timeout));
+    EXPECT_TRUE(contains(r.error().detail, "took longer than 300 ms")) << r.error().detail;
+    EXPECT_FALSE(r.error().may_have_executed);  // idempotent
+}
+
+TYPED_TEST(TransportCommon, RequestWhoseDeadlineHasPassedIsNotSent) {
+    scripted_server server;
+    auto client = this->make(plain_endpoint(server));
+    for (auto late : {-1ms, 0ms}) {
+        auto r = client->send(with_deadline(post(), late));
+        ASSERT_TRUE(fails_with(r, errc::timeout));
+        EXPECT_FALSE(r.error().may_have_executed);
+        EXPECT_TRUE(contains(r.error().detail, "deadline passed before")) << r.error().detail;
+    }
+    EXPECT_EQ(server.connection_count(), 0u);  // not even a connection
+
+    // On an open keep-alive connection: nothing written, and the connection stays usable.
+    ASSERT_TRUE(succeeded(client->send(get())));
+    auto r = client->send(with_deadline(post(), -1ms));
+    ASSERT_TRUE(fails_with(r, errc::timeout));
+    EXPECT_FALSE(r.error().may_have_executed);
+    ASSERT_TRUE(succeeded(client->send(with_deadline(get(), 5s))));
+    EXPECT_EQ(count_method(server, "POST"), 0u);
+    EXPECT_EQ(server.connection_count(), 1u);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// error::may_have_executed
+
+struct hostile_reply {
+    std::string name;
+    reply what;
+    errc expected;
+};
+
+/// Servers that fail an exchange after reading the request (options: 300 ms timeout, 1 KiB body, 2 KiB header).
+std::vector<hostile_reply> failures_after_the_request_was_read() {
+    const std::string partial = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"partial\":";
+    return {
+        {"silent", reply::delayed(5s), errc::timeout},
+        {"hangs up", reply::hang_up(), errc::connection_closed},
+        {"truncates the body", reply::with(partial, /*close_after=*/true), errc::connection_closed},
+        {"resets mid-response", reply::then_reset(partial), errc::connection_closed},
+        {"sends garbage", reply::with("garbage, not http\r\n\r\n"), errc::malformed_response},
+        {"sends a bad chunk", reply::with(chunked_header + "zz\r\n"), errc::malformed_response},
+        {"sends a body too large", reply::ok(std::string(4096, 'x')), errc::body_too_large},
+        {"sends a header too large", reply::with(http_ok("{}", "X-Big: " + std::string(4096, 'h') + "\r\n")),
+         errc::body_too_large},
+        {"sends too many interim responses", reply::with(repeated(interim(100), 9) + http_ok()),
+         errc::malformed_response},
+    };
+}
+
+TYPED_TEST(TransportCommon, FailureAfterTheRequestWasSentMayHaveExecutedUnlessIdempotent) {
+    auto options = test_options();
+    options.request_timeout = 300ms;
+    options.max_response_body = 1024;
+    options.max_response_header = 2048;
+    for (const auto& c : failures_after_the_request_was_read()) {
+        for (bool idempotent : {false, true}) {
+            SCOPED_TRACE(c.name + (idempotent ? " (GET)" : " (POST)"));
+            scripted_server server(connection_script::keep_alive(c.what));
+            auto client = this->make(plain_endpoint(server), options);
+            auto r = client->send(idempotent ? get() : post());
+            ASSERT_TRUE(fails_with(r, c.expected));
+            EXPECT_EQ(r.error().may_have_executed, !idempotent);
+            EXPECT_EQ(server.request_count(), 1u);
+        }
+    }
+}
+
+TYPED_TEST(TransportCommon, FailureBeforeTheRequestWasSentHasNotExecuted) {
+    auto refused = this->make(endpoint{false, "127.0.0.1", unused_port(), ""});
+    auto r = refused->send(post());
+    ASSERT_TRUE(fails_with(r, errc::transport_failure));
+    EXPECT_FALSE(r.error().may_have_executed);
+
+    scripted_server silent_tls(connection_script::deaf());
+    auto options = test_options();
+    options.tls_handshake_timeout = 300ms;
+    auto handshaking = this->make(endpoint{true, "127.0.0.1", silent_tls.port(), ""}, options);
+    r = handshaking->send(post());
+    ASSERT_TRUE(fails_with(r, errc::timeout));
+    EXPECT_FALSE(r.error().may_have_executed);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Per-request body limit (http_request::max_response_body)
+
+TYPED_TEST(TransportCommon, RequestBodyLimitRaisesTheTransportLimitForThatExchange) {
+    auto options = test_options();
+    options.max_response_body = 1024;
+    const std::string big(4096, 'x');
+    const std::string half(2048, 'x');
+    const std::string chunked = chunked_header + "800\r\n" + half + "\r\n800\r\n" + half + "\r\n0\r\n\r\n";
+    for (const auto& bytes : {http_ok(big), chunked}) {
+        scripted_server server(connection_script::keep_alive(reply::with(bytes)));
+        auto client = this->make(plain_endpoint(server), options);
+        auto roomy = get();
+        roomy.max_response_body = 8192;
+        auto r = client->send(roomy);
+        ASSERT_TRUE(succeeded(r));
+        EXPECT_EQ(r.value().body, big);
+
+        r = client->send(get());  // the next exchange has the transport's limit again
+        ASSERT_TRUE(fails_with(r, errc::body_too_large));
+        EXPECT_TRUE(contains(r.error().detail, "1024")) << r.error().detail;
+
+        auto tight = get();
+        tight.max_response_body = 2048;  // larger than the transport's, still too small
+        r = client->send(tight);
+        ASSERT_TRUE(fails_with(r, errc::body_too_large));
+        EXPECT_TRUE(contains(r.error().detail, "2048")) << r.error().detail;
+
+        auto smaller = get();
+        smaller.max_response_body = 16;  // never lowers the transport's limit
+        r = client->send(smaller);
+        ASSERT_TRUE(fails_with(r, errc::body_too_large));
+        EXPECT_TRUE(contains(r.error().detail, "1024")) << r.error().detail;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Interim (1xx) responses
+
+TYPED_TEST(TransportCommon, InterimResponsesAreSkipped) {
+    const std::string final_response = http_ok(R"({"ok":true})", "X-Final: yes\r\n");
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"100 Continue", interim(100) + final_response},
+        {"102 Processing", interim(102) + final_response},
+        {"103 Early Hints", interim(103, "Link: </a.css>; rel=preload\r\nX-Hint: 1\r\n") + final_response},
+        {"several kinds", interim(100) + interim(102) + interim(103, "Link: </b.css>\r\n") + final_response},
+        {"eight, the most allowed", repeated(interim(100), 8) + final_response},
+        {"before a chunked answer", interim(100) + chunked_header + "b\r\n{\"ok\":true}\r\n0\r\n\r\n"},
+    };
+    for (const auto& [name, bytes] : cases) {
+        for (bool trickle : {false, true}) {  // in one read, and a byte at a time
+            SCOPED_TRACE(name + (trickle ? " (a byte at a time)" : ""));
+            scripted_server server(connection_script::keep_alive(trickle ? reply::trickled(1ms, bytes) : reply::with(bytes)));
+            auto client = this->make(plain_endpoint(server));
+            for (const auto& req : {post(), get()}) {
+                auto r = client->send(req);
+                ASSERT_TRUE(succeeded(r));
+                EXPECT_EQ(r.value().body, R"({"ok":true})");
+                EXPECT_FALSE(r.value().headers.find("Link"));  // nothing of an interim response leaks in
+                EXPECT_FALSE(r.value().headers.find("X-Hint"));
+            }
+            EXPECT_EQ(server.connection_count(), 1u);  // the connection stays in step
+        }
+    }
+}
+
+TYPED_TEST(TransportCommon, InterimResponsesAreBoundedInNumberAndHeaderBytes) {
+    {
+        scripted_server server(connection_script::keep_alive(reply::with(repeated(interim(100), 9) + http_ok())));
+        auto client = this->make(plain_endpoint(server));
+        auto r = client->send(get());
+        ASSERT_TRUE(fails_with(r, errc::malformed_response));
+        EXPECT_TRUE(contains(r.error().detail, "interim")) << r.error().detail;
+    }
+    // Each hint is well within the header limit; three of them and the final header fit, four do not.
+    auto options = test_options();
+    options.max_response_header = 2048;
+    const std::string hint = interim(103, "Link: <" + std::string(560, 'l') + ">\r\n");
+    const std::string final_response = http_ok();
+    ASSERT_LT(3 * hint.size() + final_response.size(), 2048u);
+    ASSERT_GT(4 * hint.size(), 2048u);
+    {
+        scripted_server server(connection_script::keep_alive(reply::with(repeated(hint, 3) + final_response)));
+        auto client = this->make(plain_endpoint(server), options);
+        EXPECT_TRUE(succeeded(client->send(get())));
+    }
+    {
+        scripted_server server(connection_script::keep_alive(reply::with(repeated(hint, 4) + final_response)));
+        auto client = this->make(plain_endpoint(server), options);
+        EXPECT_TRUE(fails_with(client->send(get()), errc::body_too_large));
+    }
+}
+
+TYPED_TEST(TransportCommon, SwitchingProtocolsIsTheAnswerAndEndsTheConnection) {
+    scripted_server server(connection_script::keep_alive(
+        reply::with("HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n")));
+    auto client = this->make(plain_endpoint(server));
+    ASSERT_TRUE(succeeded(client->send(get()), 101));
+    ASSERT_TRUE(succeeded(client->send(get()), 101));
+    EXPECT_EQ(server.connection_count(), 2u);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Chunked bodies in pieces (Boost 1.81: boostorg/beast#2861 asserts on a short final chunk)
+
+TYPED_TEST(TransportCommon, EmptyChunkedBodySplitAsInBeastIssue2861) {
+    for (const auto& pieces : {std::vector<std::string>{chunked_header + "0\r\n", "\r", "\n"},
+                               std::vector<std::string>{chunked_header, "0\r\n", "\r", "\n"},
+                               std::vector<std::string>{chunked_header, "0", "\r", "\n", "\r", "\n"}}) {
+        scripted_server server(connection_script::keep_alive(reply::in_pieces(pieces, 30ms)));
+        auto client = this->make(plain_endpoint(server));
+        for (int i = 0; i < 2; ++i) {
+            auto r = client->send(get());
+            ASSERT_TRUE(succeeded(r));
+            EXPECT_EQ(r.value().body, "");
+        }
+        EXPECT_EQ(server.connection_count(), 1u);
+    }
+}
+
+TYPED_TEST(TransportCommon, ChunkedResponseSplitAtEveryByteBoundary) {
+    const std::vector<std::pair<std::string, std::string>> responses = {
+        {chunked_header + "0\r\n\r\n", ""},
+        {chunked_header + "00\r\n\r\n", ""},
+        {chunked_header + "6\r\n{\"id\":\r\n5\r\n\"q1\"}\r\n0\r\n\r\n", R"({"id":"q1"})"},
+        {chunked_header + "2;ext=1\r\n{}\r\n0;last\r\nX-Trailer: t\r\n\r\n", "{}"},
+    };
+    for (const auto& [bytes, body] : responses) {
+        // "/K" answers in two pieces split after K bytes; "/0" a byte at a time.
+        scripted_server server(connection_script::by_request([&bytes = bytes](const received_request& req) {
+            const std::size_t k = std::stoul(req.target.substr(1));
+            if (k == 0) return reply::trickled(1ms, bytes);
+            return reply::in_pieces({bytes.substr(0, k), bytes.substr(k)}, 2ms);
+        }));
+        auto client = this->make(plain_endpoint(server));
+        for (std::size_t k = 0; k < bytes.size(); ++k) {
+            SCOPED_TRACE(::testing::Message() << "split after " << k << " bytes of " << ::testing::PrintToString(bytes));
+            auto r = client->send(get("/" + std::to_string(k)));
+            ASSERT_TRUE(succeeded(r));
+            EXPECT_EQ(r.value().body, body);
+        }
+        EXPECT_EQ(server.connection_count(), 1u);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // TLS
 
 const test_pki& localhost_pki() {
@@ -576,6 +868,27 @@ TYPED_TEST(TransportTls, TruncatedBodyIsConnectionClosed) {
                            &localhost_pki());
     auto client = this->make(tls_endpoint(server, "localhost"), trusting(localhost_pki()));
     EXPECT_TRUE(fails_with(client->send(get()), errc::connection_closed));
+}
+
+TYPED_TEST(TransportTls, FailedHandshakeHasNotExecuted) {
+    scripted_server server(connection_script::keep_alive(), &localhost_pki());
+    auto client = this->make(tls_endpoint(server, "localhost"), test_options());  // unknown CA
+    auto r = client->send(post());
+    ASSERT_TRUE(fails_with(r, errc::tls_failure));
+    EXPECT_FALSE(r.error().may_have_executed);
+}
+
+TYPED_TEST(TransportTls, InterimResponseAndSplitEmptyChunkedBody) {
+    scripted_server server(connection_script::keep_alive(reply::in_pieces(
+                               {interim(100), chunked_header + "0\r\n", "\r", "\n"}, 30ms)),
+                           &localhost_pki());
+    auto client = this->make(tls_endpoint(server, "localhost"), trusting(localhost_pki()));
+    for (int i = 0; i < 2; ++i) {
+        auto r = client->send(post());
+        ASSERT_TRUE(succeeded(r));
+        EXPECT_EQ(r.value().body, "");
+    }
+    EXPECT_EQ(server.connection_count(), 1u);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -855,6 +1168,253 @@ TEST(TransportAsync, DestroyingTheTransportWithPendingCallsIsSafe) {
     io.restart();
     io.run_for(5s);
     EXPECT_EQ(cancelled, 3);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Async: cancellation, the pool and may_have_executed, with a callback and in a coroutine
+
+class TransportAsyncModes : public ::testing::TestWithParam<mode> {
+protected:
+    /// Sends `req` with `signal`'s slot bound, in this test's mode; runs `io` until it completes.
+    result<http_response> send(beast_async_transport& transport, const http_request& req,
+                               asio::cancellation_signal* signal = nullptr) {
+        int completions = 0;
+        auto r = run_to_completion<http_response>(
+            io, GetParam(),
+            [&](auto token) {
+                if (signal == nullptr) return transport.async_send(req, std::move(token));
+                return transport.async_send(req, asio::bind_cancellation_slot(signal->slot(), std::move(token)));
+            },
+            completions, 10s);
+        EXPECT_EQ(completions, 1);
+        return r;
+    }
+    /// Emits terminal cancellation on `io`'s thread (the server calls it from its own).
+    void cancel_from_elsewhere(asio::cancellation_signal& signal) {
+        asio::post(io, [&signal] { signal.emit(asio::cancellation_type::terminal); });
+    }
+    /// Runs `io` until `done` holds (at most 5 s).
+    template <class Pred>
+    void run_until(Pred done) {
+        io.restart();
+        const auto limit = clock_type::now() + 5s;
+        while (!done() && clock_type::now() < limit && io.run_one_for(limit - clock_type::now()) != 0) {
+        }
+    }
+
+    asio::io_context io;
+};
+INSTANTIATE_TEST_SUITE_P(Async, TransportAsyncModes, ::testing::Values(mode::callback, mode::coroutine),
+                         [](const auto& info) { return name_of(info.param); });
+
+TEST_P(TransportAsyncModes, CancelWhileQueuedForAConnectionHasNotExecuted) {
+    asio::cancellation_signal signal;
+    scripted_server server(connection_script::by_request([&](const received_request& r) {
+        if (r.target != "/slow") return reply::ok();
+        cancel_from_elsewhere(signal);  // the only connection is busy: the POST waits in the queue
+        return reply::delayed(300ms);
+    }));
+    auto options = test_options();
+    options.max_connections = 1;
+    beast_async_transport transport(io.get_executor(), plain_endpoint(server), options);
+    std::optional<result<http_response>> slow;
+    transport.async_send(get("/slow"), [&](result<http_response> r) { slow.emplace(std::move(r)); });
+    auto r = send(transport, post(), &signal);
+    ASSERT_TRUE(fails_with(r, errc::cancelled));
+    EXPECT_FALSE(r.error().may_have_executed);
+    run_until([&] { return slow.has_value(); });
+    ASSERT_TRUE(slow);
+    EXPECT_TRUE(succeeded(*slow));
+    EXPECT_EQ(count_method(server, "POST"), 0u);
+}
+
+TEST_P(TransportAsyncModes, CancelAfterTheRequestReachedTheServerMayHaveExecutedUnlessIdempotent) {
+    asio::cancellation_signal signal;
+    scripted_server server(connection_script::by_request([&](const received_request&) {
+        cancel_from_elsewhere(signal);  // the request arrived; its answer is held
+        return reply::delayed(5s);
+    }));
+    beast_async_transport transport(io.get_executor(), plain_endpoint(server), test_options());
+    for (const auto& req : {post(), get()}) {
+        SCOPED_TRACE(req.idempotent ? "GET" : "POST");
+        const auto start = clock_type::now();
+        auto r = send(transport, req, &signal);
+        ASSERT_TRUE(fails_with(r, errc::cancelled));
+        EXPECT_EQ(r.error().may_have_executed, !req.idempotent);
+        EXPECT_LT(clock_type::now() - start, 2s);
+    }
+    EXPECT_EQ(server.request_count(), 2u);
+}
+
+TEST_P(TransportAsyncModes, DeadlineWhileQueuedForAConnectionIsATimeoutThatHasNotExecuted) {
+    scripted_server server(slow_and_fast(1500ms));
+    auto options = test_options();
+    options.max_connections = 1;
+    beast_async_transport transport(io.get_executor(), plain_endpoint(server), options);
+    std::optional<result<http_response>> slow;
+    transport.async_send(get("/slow"), [&](result<http_response> r) { slow.emplace(std::move(r)); });
+    const auto start = clock_type::now();
+    auto r = send(transport, with_deadline(post(), 300ms));
+    const auto took = clock_type::now() - start;
+    ASSERT_TRUE(fails_with(r, errc::timeout));
+    EXPECT_FALSE(r.error().may_have_executed);
+    EXPECT_TRUE(contains(r.error().detail, "waited for a connection")) << r.error().detail;
+    EXPECT_GE(took, 250ms);
+    EXPECT_LT(took, 1200ms);  // at its deadline, not when the connection became free
+    run_until([&] { return slow.has_value(); });
+    ASSERT_TRUE(slow);
+    EXPECT_TRUE(succeeded(*slow));
+    EXPECT_EQ(count_method(server, "POST"), 0u);
+}
+
+TEST_P(TransportAsyncModes, CloseSaysWhichCallsMayHaveExecuted) {
+    beast_async_transport* closing = nullptr;
+    scripted_server server(connection_script::by_request([&](const received_request&) {
+        asio::post(io, [&] { closing->close(); });  // the first POST arrived; the second one is queued
+        return reply::delayed(5s);
+    }));
+    auto options = test_options();
+    options.max_connections = 1;
+    beast_async_transport transport(io.get_executor(), plain_endpoint(server), options);
+    closing = &transport;
+    std::optional<result<http_response>> running;
+    transport.async_send(post("/first"), [&](result<http_response> r) { running.emplace(std::move(r)); });
+    auto queued = send(transport, post("/second"));
+    run_until([&] { return running.has_value(); });
+    ASSERT_TRUE(running);
+    ASSERT_TRUE(fails_with(*running, errc::cancelled));
+    EXPECT_TRUE(running->error().may_have_executed);
+    ASSERT_TRUE(fails_with(queued, errc::cancelled));
+    EXPECT_FALSE(queued.error().may_have_executed);
+    EXPECT_EQ(server.request_count(), 1u);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Mock transport: deadlines and may_have_executed as the Beast transports report them
+
+using serverops::testing::make_response;
+using serverops::testing::mock_transport;
+
+class MockTransportModes : public ::testing::TestWithParam<mode> {
+protected:
+    result<http_response> send(const http_request& req, asio::cancellation_signal* signal = nullptr) {
+        if (GetParam() == mode::sync) return mock.send(req);
+        int completions = 0;
+        auto r = run_to_completion<http_response>(
+            io, GetParam(),
+            [&](auto token) {
+                if (signal == nullptr) return mock.async_send(req, std::move(token));
+                return mock.async_send(req, asio::bind_cancellation_slot(signal->slot(), std::move(token)));
+            },
+            completions, 10s);
+        EXPECT_EQ(completions, 1);
+        return r;
+    }
+
+    asio::io_context io;
+    mock_transport mock{io.get_executor()};
+};
+INSTANTIATE_TEST_SUITE_P(Modes, MockTransportModes, ::testing::Values(mode::sync, mode::callback, mode::coroutine),
+                         [](const auto& info) { return name_of(info.param); });
+
+TEST_P(MockTransportModes, DelayPastTheDeadlineIsATimeoutAtTheDeadline) {
+    for (const auto& req : {post(), get()}) {
+        SCOPED_TRACE(req.idempotent ? "GET" : "POST");
+        mock.push(make_response(200), 10s);
+        const auto start = clock_type::now();
+        auto r = send(with_deadline(req, 100ms));
+        const auto took = clock_type::now() - start;
+        ASSERT_TRUE(fails_with(r, errc::timeout));
+        EXPECT_EQ(r.error().may_have_executed, !req.idempotent);  // it was sent
+        EXPECT_GE(took, 90ms);
+        EXPECT_LT(took, 2s);
+    }
+    EXPECT_EQ(mock.request_count(), 2u);
+}
+
+TEST_P(MockTransportModes, DelayWithinTheDeadlineAnswers) {
+    mock.push(make_response(200, "late but in time"), 50ms);
+    mock.push(make_response(201));  // no deadline, no delay
+    const auto start = clock_type::now();
+    auto r = send(with_deadline(post(), 5s));
+    EXPECT_GE(clock_type::now() - start, 45ms);
+    ASSERT_TRUE(succeeded(r));
+    EXPECT_EQ(r.value().body, "late but in time");
+    EXPECT_TRUE(succeeded(send(post()), 201));
+}
+
+TEST_P(MockTransportModes, RequestWhoseDeadlineHasPassedIsNotSent) {
+    mock.push(make_response(200));
+    auto r = send(with_deadline(post(), -1ms));
+    ASSERT_TRUE(fails_with(r, errc::timeout));
+    EXPECT_FALSE(r.error().may_have_executed);
+    EXPECT_EQ(mock.request_count(), 0u);
+    EXPECT_EQ(mock.queued_count(), 1u);  // the scripted answer waits for the next request
+    EXPECT_TRUE(succeeded(send(post())));
+}
+
+TEST_P(MockTransportModes, InjectedFailuresCarryMayHaveExecuted) {
+    using point = mock_transport::failure_point;
+    for (const auto& req : {post(), get()}) {
+        SCOPED_TRACE(req.idempotent ? "GET" : "POST");
+        mock.push_failure(errc::connection_closed, point::after_sending);
+        auto r = send(req);
+        ASSERT_TRUE(fails_with(r, errc::connection_closed));
+        EXPECT_EQ(r.error().may_have_executed, !req.idempotent);
+
+        mock.push_failure(errc::transport_failure, point::before_sending);
+        r = send(req);
+        ASSERT_TRUE(fails_with(r, errc::transport_failure));
+        EXPECT_FALSE(r.error().may_have_executed);
+    }
+    serverops::error exact(errc::timeout, "as given");
+    exact.may_have_executed = true;
+    mock.push_error(exact);
+    auto r = send(get());
+    ASSERT_TRUE(fails_with(r, errc::timeout));
+    EXPECT_TRUE(r.error().may_have_executed);
+}
+
+class MockTransportAsyncModes : public MockTransportModes {};
+INSTANTIATE_TEST_SUITE_P(Async, MockTransportAsyncModes, ::testing::Values(mode::callback, mode::coroutine),
+                         [](const auto& info) { return name_of(info.param); });
+
+TEST_P(MockTransportAsyncModes, CancellingADelayedSendMayHaveExecutedUnlessIdempotent) {
+    for (const auto& req : {post(), get()}) {
+        SCOPED_TRACE(req.idempotent ? "GET" : "POST");
+        mock.push(make_response(200), 10s);
+        asio::cancellation_signal signal;
+        asio::steady_timer timer(io, 50ms);
+        timer.async_wait([&](boost::system::error_code) { signal.emit(asio::cancellation_type::terminal); });
+        const auto start = clock_type::now();
+        auto r = send(req, &signal);
+        ASSERT_TRUE(fails_with(r, errc::cancelled));
+        EXPECT_EQ(r.error().may_have_executed, !req.idempotent);
+        EXPECT_LT(clock_type::now() - start, 2s);
+    }
+    EXPECT_EQ(mock.pending_count(), 0u);
+}
+
+TEST(MockTransport, CancellingAHeldSendMayHaveExecutedUnlessIdempotent) {
+    asio::io_context io;
+    mock_transport mock(io.get_executor());
+    mock.set_completion(mock_transport::completion::manual);
+    for (const auto& req : {post(), get()}) {
+        asio::cancellation_signal signal;
+        std::optional<result<http_response>> out;
+        mock.async_send(req, asio::bind_cancellation_slot(signal.slot(), [&](result<http_response> r) {
+                            out.emplace(std::move(r));
+                        }));
+        io.restart();
+        io.poll();
+        EXPECT_FALSE(out);
+        signal.emit(asio::cancellation_type::terminal);
+        io.restart();
+        io.run_for(1s);
+        ASSERT_TRUE(out);
+        ASSERT_TRUE(fails_with(*out, errc::cancelled));
+        EXPECT_EQ(out->error().may_have_executed, !req.idempotent);
+    }
 }
 
 }  // namespace
