@@ -17,6 +17,11 @@ concept context = requires(const C& c, http_request& req) {
     { c.authorize(req) } -> std::same_as<void>;
 };
 
+/// The optional `resend_after_relogin` flag (see resends_after_relogin), when present, is a bool.
+template <class Op>
+concept resend_flag_is_valid = !requires { Op::resend_after_relogin; } ||
+                               requires { { Op::resend_after_relogin } -> std::convertible_to<bool>; };
+
 /// An operation is a plain request struct plus static facts about its HTTP exchange:
 /// ```
 /// struct my_op {
@@ -39,8 +44,7 @@ concept operation = requires(const Op& op, const typename Op::context_type& ctx,
     { Op::idempotent } -> std::convertible_to<bool>;
     { op.target(ctx) } -> std::convertible_to<std::string>;
     { op.decode(res) } -> std::same_as<result<typename Op::response_type>>;
-    requires (!requires { Op::resend_after_relogin; }) ||
-                 std::convertible_to<decltype(Op::resend_after_relogin), bool>;
+    requires resend_flag_is_valid<Op>;
 };
 
 /// Whether a session may log in again and resend `Op` after the API rejected its credentials (default: yes; the

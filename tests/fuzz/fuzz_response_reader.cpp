@@ -1,5 +1,5 @@
-// The transports' response reader (beast_detail::response_reader, a Beast basic_parser filling http_response) fed
-// any peer bytes, delivered in pieces of fuzzed sizes through http::read (what the sync transport calls; no
+// The transports' response reader (beast_detail::response_assembler: Beast's parser filling http_response, interim
+// responses skipped) fed any peer bytes, delivered in pieces of fuzzed sizes, as both transports feed it (no
 // socket). Properties: no crash, no undefined behaviour; the outcome does not depend on how the bytes were cut (the
 // same error, or the same response, as when they arrive at once); a response respects the limits and holds only
 // header fields that are safe to forward; and the transport's error for a failed read prints cleanly.
@@ -89,21 +89,29 @@ private:
 struct outcome {
     boost::system::error_code ec;
     http_response response;
-    bool keep_alive = false;
-    bool need_eof = false;
+    bool reusable = false;     ///< the connection could carry another exchange (leftover bytes aside)
     std::size_t consumed = 0;  ///< bytes the parser used: what was read minus what is left in the buffer
 };
 
+/// Reads one final response the way both transports do: their response_assembler fed whatever each read returned,
+/// then the end of the stream.
 outcome read_all(std::string_view bytes, std::uint64_t seed, std::size_t max_piece, const transport_options& opts) {
+    using status = beast_detail::response_assembler::status;
     piece_stream stream(bytes, seed, max_piece);
     boost::beast::flat_buffer buffer;
-    beast_detail::response_reader reader;
-    beast_detail::apply_limits(reader, opts);
+    beast_detail::response_assembler reader(opts.max_response_body, opts.max_response_header, false);
     outcome o;
-    http::read(stream, buffer, reader, o.ec);
-    if (!o.ec) {
-        o.keep_alive = reader.keep_alive();
-        o.need_eof = reader.need_eof();
+    for (;;) {
+        auto st = reader.parse(buffer, o.ec);
+        if (st == status::need_more) {
+            boost::system::error_code read_ec;
+            const auto n = stream.read_some(buffer.prepare(std::max<std::size_t>(512, max_piece)), read_ec);
+            buffer.commit(n);
+            if (read_ec != boost::asio::error::eof) continue;
+            st = reader.finish_at_eof(o.ec);
+        }
+        if (st == status::done) o.reusable = reader.connection_reusable(boost::beast::flat_buffer{});
+        break;
     }
     o.consumed = bytes.size() - stream.unread() - buffer.size();
     o.response = reader.release();
@@ -147,8 +155,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const auto& r = cut.response;
     SERVEROPS_FUZZ_CHECK(r.status == whole.response.status && r.body == whole.response.body &&
-                             same_headers(r.headers, whole.response.headers) && cut.keep_alive == whole.keep_alive &&
-                             cut.need_eof == whole.need_eof && cut.consumed == whole.consumed,
+                             same_headers(r.headers, whole.response.headers) && cut.reusable == whole.reusable &&
+                             cut.consumed == whole.consumed,
                          "reader-response-depends-on-split", bytes);
     SERVEROPS_FUZZ_CHECK(r.status <= 999, "reader-status-range", std::to_string(r.status));
     // RFC 9110 15.2: a client must read past interim (1xx) responses to the final one; none may reach a decoder.
