@@ -63,6 +63,9 @@ struct reply {
     std::chrono::milliseconds delay{0};  ///< before writing
     bool close_after = false;            ///< close once the bytes are written (truncates a body, for instance)
     std::chrono::milliseconds pace{0};   ///< when set, `bytes` go out one at a time, this long apart
+    /// When set, written instead of `bytes`, one piece at a time, `pace` apart (a response split at chosen points).
+    std::vector<std::string> pieces;
+    bool reset_after = false;  ///< once the bytes are written, abort the connection (RST, not FIN)
     /// When set, written this long after the response, unasked (a server timing out an idle connection with a
     /// 408); the server then closes.
     std::string unsolicited;
@@ -83,6 +86,18 @@ struct reply {
         reply r = ok();
         r.unsolicited = std::move(bytes);
         r.unsolicited_after = after;
+        return r;
+    }
+    static reply in_pieces(std::vector<std::string> pieces, std::chrono::milliseconds pause) {
+        reply r;
+        r.pieces = std::move(pieces);
+        r.pace = pause;
+        return r;
+    }
+    /// Writes `bytes`, then resets the connection.
+    static reply then_reset(std::string bytes) {
+        reply r = with(std::move(bytes));
+        r.reset_after = true;
         return r;
     }
     static reply ok(std::string_view body = "{}") { return with(http_ok(body)); }
@@ -346,7 +361,16 @@ private:
                 asio::steady_timer timer(co_await asio::this_coro::executor, r->delay);
                 co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             }
-            if (r->pace.count() > 0) {
+            if (!r->pieces.empty()) {
+                for (std::size_t i = 0; i < r->pieces.size() && !ec; ++i) {
+                    if (i != 0) {
+                        asio::steady_timer timer(co_await asio::this_coro::executor, r->pace);
+                        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                    }
+                    co_await asio::async_write(stream, asio::buffer(r->pieces[i]),
+                                               asio::redirect_error(asio::use_awaitable, ec));
+                }
+            } else if (r->pace.count() > 0) {
                 for (std::size_t i = 0; i < r->bytes.size() && !ec; ++i) {
                     co_await asio::async_write(stream, asio::buffer(&r->bytes[i], 1),
                                                asio::redirect_error(asio::use_awaitable, ec));
@@ -355,6 +379,10 @@ private:
                 }
             } else {
                 co_await asio::async_write(stream, asio::buffer(r->bytes), asio::redirect_error(asio::use_awaitable, ec));
+            }
+            if (!ec && r->reset_after) {
+                stream.lowest_layer().set_option(asio::socket_base::linger(true, 0), ec);
+                co_return;  // the close that follows sends RST
             }
             if (ec || r->close_after) co_return;
             if (!r->unsolicited.empty()) {

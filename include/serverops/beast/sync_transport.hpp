@@ -15,9 +15,20 @@
 
 namespace serverops {
 
-/// `send` blocks until the response is read or a deadline passes: the socket does non-blocking I/O and every wait
-/// is a poll() bounded by the request's deadline, so no call can block longer than its timeouts (name resolution
-/// excepted, see transport_options::connect_timeout).
+/// `send` blocks until the response is read or a deadline passes: every read and write is bounded by the kernel
+/// (socket timeouts re-armed against the step's expiry, see deadline_socket.hpp), so no call can block longer than
+/// its timeouts (name resolution excepted, see transport_options::connect_timeout).
+///
+/// - Time: connect, TLS handshake and request (write and read together) each get their transport_options timeout,
+///   capped by the time left until `req.deadline` when set; a call whose deadline has passed sends nothing
+///   (errc::timeout). The error's detail says which bound fired: "took longer than N ms" (the transport timeout) or
+///   "did not finish by the caller's deadline".
+/// - Response: interim 1xx responses are skipped; the body limit is the larger of `options.max_response_body` and
+///   `req.max_response_body`. See beast/detail/messages.hpp (response_assembler).
+/// - "May have executed": for a request with `idempotent == false`, `error::may_have_executed` is true on every
+///   failure that happens once a byte of the request may have been written (timeout, connection closed or reset,
+///   I/O or TLS error, body too large, unparsable response); false when it failed before (resolving, connecting,
+///   handshaking, deadline already passed). Always false for idempotent requests.
 ///
 /// The connection is kept alive between calls and reopened when the server closed it; see
 /// beast/detail/sync_roundtrip.hpp for when a request may be sent twice (idempotent ones only, before any response
@@ -33,9 +44,9 @@ public:
         std::lock_guard lock(state_->mutex);
         const auto& cfg = state_->config;
         if (cfg.setup_error) return failure(*cfg.setup_error);
-        auto wire = beast_detail::request_bytes(req, cfg.target, cfg.options);
-        if (!wire) return failure(std::move(wire).error());
-        return beast_detail::sync_roundtrip(state_->conn, wire.value(), req.idempotent);
+        auto x = beast_detail::prepare_exchange(req, cfg.target, cfg.options);
+        if (!x) return failure(std::move(x).error());
+        return beast_detail::sync_roundtrip(state_->conn, x.value());
     }
 
     /// Closes the idle keep-alive connection, if any; the next send opens a new one.

@@ -22,6 +22,7 @@
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include <algorithm>
@@ -53,9 +54,9 @@ public:
         c->idempotent = req.idempotent;
 
         if (config_.setup_error) return post_failure(std::move(c), *config_.setup_error);
-        auto wire = request_bytes(req, config_.target, config_.options);
-        if (!wire) return post_failure(std::move(c), std::move(wire).error());
-        c->request = std::move(wire).value();
+        auto x = prepare_exchange(req, config_.target, config_.options);
+        if (!x) return post_failure(std::move(c), std::move(x).error());
+        c->x = std::move(x).value();
 
         if (c->slot.is_connected()) {
             // Weak references: the slot belongs to the caller and may outlive a call that never completes
@@ -91,10 +92,11 @@ private:
         handler_type handler;
         asio::cancellation_slot slot;
         std::optional<asio::any_completion_executor> work;  // keeps the handler's executor busy while pending
-        std::string request;  // wire form
+        exchange x;  // handed to the exchange when the call starts
         bool idempotent = false;
         call_state state = call_state::created;
-        connection* conn = nullptr;  // while running
+        connection* conn = nullptr;                        // while running
+        std::optional<asio::steady_timer> deadline_timer;  // while queued with a deadline
     };
     using call_ptr = std::shared_ptr<call>;
 
@@ -109,6 +111,20 @@ private:
         if (closed_) return complete(*c, failure(errc::cancelled, "the transport is closed"));
         if (connection* conn = acquire()) return start(std::move(c), *conn);
         c->state = call_state::queued;
+        if (c->x.deadline) {
+            // The caller's deadline bounds the wait for a connection too.
+            auto& timer = c->deadline_timer.emplace(strand_, *c->x.deadline);
+            timer.async_wait([weak_pool = weak_from_this(), weak_call = std::weak_ptr<call>(c)](error_code ec) {
+                auto pool = weak_pool.lock();
+                auto target = weak_call.lock();
+                if (!ec && pool && target && target->state == call_state::queued) {
+                    std::erase(pool->waiting_, target);
+                    pool->complete(*target, failure(errc::timeout, "the caller's deadline passed while the request "
+                                                                   "waited for a connection to " +
+                                                                       where(pool->config_.target)));
+                }
+            });
+        }
         waiting_.push_back(std::move(c));
     }
 
@@ -129,10 +145,11 @@ private:
     void start(call_ptr c, connection& conn) {
         c->state = call_state::running;
         c->conn = &conn;
+        c->deadline_timer.reset();
         conn.rearm();
         running_.push_back(c);
         // The exchange owns the request: it may outlive a call that was cancelled.
-        async_roundtrip(conn, std::move(c->request), c->idempotent,
+        async_roundtrip(conn, std::move(c->x),
                         asio::bind_executor(strand_, [self = shared_from_this(), c](result<http_response> r) mutable {
                             self->finished(std::move(c), std::move(r));
                         }));
@@ -172,10 +189,15 @@ private:
             // Bytes may be on the wire: only terminal cancellation, which closes the connection.
             if ((type & ct::terminal) == ct::none) return;
             c->conn->abort();
-            return complete(*c, failure(errc::cancelled, "cancelled; its connection was closed"));
+            return complete(*c, failure(cancelled_while_running(*c, "cancelled; its connection was closed")));
         case call_state::done:
             return;
         }
+    }
+
+    /// A running call ends early: its request may have reached the server once the write began.
+    static error cancelled_while_running(const call& c, std::string detail) {
+        return mark_if_sent(error(errc::cancelled, std::move(detail)), c.conn->request_may_have_left(), c.idempotent);
     }
 
     void close_now() {
@@ -185,7 +207,7 @@ private:
         for (auto& c : waiting) complete(*c, failure(errc::cancelled, "the transport was closed"));
         for (auto& c : running_) {
             c->conn->abort();
-            complete(*c, failure(errc::cancelled, "the transport was closed"));
+            complete(*c, failure(cancelled_while_running(*c, "the transport was closed")));
         }
         for (connection* conn : idle_) conn->close();
     }
@@ -194,6 +216,7 @@ private:
     void complete(call& c, result<http_response> r) {
         if (c.state == call_state::done) return;
         c.state = call_state::done;
+        c.deadline_timer.reset();
         auto handler_ex = asio::get_associated_executor(c.handler, executor_);
         // Posted through the I/O executor, then run on the handler's executor; the slot is cleared there, where
         // the caller emits cancellations.

@@ -99,7 +99,14 @@ public:
     }
     bool aborted() const noexcept { return aborted_; }
     /// Makes an aborted slot usable by the next request.
-    void rearm() noexcept { aborted_ = false; }
+    void rearm() noexcept {
+        aborted_ = false;
+        request_started_ = false;
+    }
+
+    /// The request of the current exchange is being (or was) written: a byte of it may have reached the server.
+    void request_started() noexcept { request_started_ = true; }
+    bool request_may_have_left() const noexcept { return request_started_; }
 
 private:
     executor_type executor_;
@@ -109,6 +116,7 @@ private:
     std::optional<tls_stream> tls_;
     boost::beast::flat_buffer buffer_;
     bool aborted_ = false;
+    bool request_started_ = false;
     std::chrono::steady_clock::time_point last_exchange_end_{};
 };
 

@@ -10,12 +10,17 @@
 #include <serverops/transport_options.hpp>
 
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/optional/optional.hpp>
+#include <boost/system/error_category.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -119,11 +124,38 @@ inline result<std::string> request_bytes(const http_request& req, const endpoint
     return out;
 }
 
-/// Parses a response straight into an http_response: every header, repeated ones included, in arrival order, and
+/// One request as an exchange carries it: the bytes, and what the http_request asks of this exchange alone.
+struct exchange {
+    std::string wire;                 ///< request_bytes
+    bool idempotent = false;
+    bool head = false;                ///< the response has no body, whatever its header says
+    std::optional<std::chrono::steady_clock::time_point> deadline;  ///< http_request::deadline
+    std::size_t body_limit = 0;       ///< the transport's limit, or the request's when larger
+    std::size_t header_limit = 0;
+};
+
+inline result<exchange> prepare_exchange(const http_request& req, const endpoint& ep, const transport_options& opts) {
+    auto wire = request_bytes(req, ep, opts);
+    if (!wire) return failure(std::move(wire).error());
+    exchange x;
+    x.wire = std::move(wire).value();
+    x.idempotent = req.idempotent;
+    x.head = req.method == verb::head;
+    x.deadline = req.deadline;
+    x.body_limit = std::max(opts.max_response_body, req.max_response_body);
+    x.header_limit = opts.max_response_header;
+    return x;
+}
+
+/// Parses one response straight into an http_response: every header, repeated ones included, in arrival order, and
 /// the body. Limits, framing (Content-Length, chunked, EOF) and keep-alive are Beast's basic_parser's.
 class response_reader : public http::basic_parser<false> {
 public:
     http_response release() noexcept { return std::move(response_); }
+    /// The status code once the status line was parsed, else 0.
+    unsigned status() const noexcept { return response_.status; }
+    /// A chunk with data was announced: from here on the parser expects a CRLF before every chunk header.
+    bool saw_data_chunk() const noexcept { return saw_data_chunk_; }
 
 private:
     void on_request_impl(verb, boost::beast::string_view, boost::beast::string_view, int, error_code&) override {}
@@ -143,7 +175,9 @@ private:
         response_.body.append(body.data(), body.size());
         return body.size();
     }
-    void on_chunk_header_impl(std::uint64_t, boost::beast::string_view, error_code&) override {}
+    void on_chunk_header_impl(std::uint64_t size, boost::beast::string_view, error_code&) override {
+        saw_data_chunk_ = saw_data_chunk_ || size != 0;
+    }
     std::size_t on_chunk_body_impl(std::uint64_t, boost::beast::string_view body, error_code&) override {
         response_.body.append(body.data(), body.size());
         return body.size();
@@ -151,14 +185,133 @@ private:
     void on_finish_impl(error_code&) override {}
 
     http_response response_;
+    bool saw_data_chunk_ = false;
 };
 
-/// A reader with the transport's limits: a larger header or body fails the read (Beast's header_limit and
-/// body_limit errors), nothing larger is ever buffered.
-inline void apply_limits(response_reader& reader, const transport_options& opts) {
-    reader.body_limit(opts.max_response_body);
-    reader.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(opts.max_response_header, UINT32_MAX)));
+/// Errors of response_assembler that are not Beast's.
+enum class read_error { too_many_interim_responses = 1 };
+
+class read_error_category final : public boost::system::error_category {
+public:
+    const char* name() const noexcept override { return "serverops.http"; }
+    std::string message(int ev) const override {
+        return static_cast<read_error>(ev) == read_error::too_many_interim_responses ? "too many interim (1xx) responses"
+                                                                                     : "unknown HTTP read error";
+    }
+};
+
+inline const boost::system::error_category& get_read_error_category() noexcept {
+    static const read_error_category cat;
+    return cat;
 }
+
+inline error_code make_error_code(read_error e) noexcept { return {static_cast<int>(e), get_read_error_category()}; }
+
+/// What one exchange reads: the final response, after any interim (1xx) ones, under the transport's limits. Sans-I/O:
+/// the sync and async exchanges feed it the bytes they read (`parse`) and the end of the stream (`finish_at_eof`), so
+/// both read alike.
+///
+/// - Interim responses (100 Continue, 103 Early Hints, ...) are skipped: the next response on the connection is
+///   read. At most `max_interim_responses` of them, and their headers count against the header limit, together
+///   with the final response's header. A 101 (this client never asks to switch protocols) is returned as final and
+///   ends the connection.
+/// - Boost 1.81's parser asserts (`n >= 5`, basic_parser.ipp, boostorg/beast#2861) when the last chunk of an empty
+///   chunked body arrived as "0\r\n" and is handed over again with one more byte. So the first chunk header of a
+///   chunked body is handed to the parser only once 5 bytes are buffered (the shortest chunked body, "0\r\n\r\n",
+///   is 5 bytes) or the stream ended; the parser then never sees a final chunk shorter than that.
+class response_assembler {
+public:
+    enum class status { need_more, done, failed };
+    static constexpr std::size_t max_interim_responses = 8;
+    static constexpr std::size_t shortest_chunked_body = 5;
+
+    /// `no_body`: the answer to a HEAD request (headers only, whatever Content-Length says).
+    response_assembler(std::size_t body_limit, std::size_t header_limit, bool no_body)
+        : body_limit_(body_limit), header_limit_(header_limit), no_body_(no_body) {
+        start_parser(header_limit_);
+    }
+
+    /// Parses what `buffer` holds as far as is safe, consuming it. need_more: read more and call again.
+    status parse(boost::beast::flat_buffer& buffer, error_code& ec) {
+        ec = {};
+        for (;;) {
+            if (buffer.size() == 0 || withholds(buffer.size())) return status::need_more;
+            const std::size_t used = parser_->put(buffer.data(), ec);
+            buffer.consume(used);
+            parser_bytes_ += used;
+            if (ec == http::error::need_more) {
+                ec = {};
+                return status::need_more;
+            }
+            if (ec) return status::failed;
+            if (!parser_->is_done()) {
+                if (used == 0) return status::need_more;  // cannot happen with Beast 1.81; never spin
+                continue;  // not eager: one step per put
+            }
+            if (!is_interim(status_code())) return status::done;
+            if (++interim_ > max_interim_responses) {
+                ec = make_error_code(read_error::too_many_interim_responses);
+                return status::failed;
+            }
+            interim_header_bytes_ += parser_bytes_;  // an interim response is all header
+            if (interim_header_bytes_ >= header_limit_) {
+                ec = http::error::header_limit;
+                return status::failed;
+            }
+            start_parser(header_limit_ - interim_header_bytes_);
+        }
+    }
+
+    /// The peer closed the stream after what `parse` was given.
+    status finish_at_eof(error_code& ec) {
+        ec = {};
+        if (!parser_->got_some()) {
+            // Nothing of a final response: before any byte, the usual "closed before responding".
+            ec = interim_ == 0 ? error_code(http::error::end_of_stream) : error_code(http::error::partial_message);
+            return status::failed;
+        }
+        parser_->put_eof(ec);
+        return ec ? status::failed : status::done;
+    }
+
+    /// Any byte of a response, interim or final, was parsed (a retry would no longer be safe).
+    bool got_some() const noexcept { return interim_ != 0 || parser_->got_some(); }
+
+    /// After `done`: may the connection carry another exchange? Not after `Connection: close`, a body delimited by
+    /// EOF, a protocol switch, or with unexpected bytes after the response (`buffer` holds what is left).
+    bool connection_reusable(const boost::beast::flat_buffer& buffer) const noexcept {
+        return parser_->keep_alive() && !parser_->need_eof() && status_code() != 101 && buffer.size() == 0;
+    }
+
+    http_response release() noexcept { return parser_->release(); }
+
+private:
+    static bool is_interim(unsigned code) noexcept { return code >= 100 && code < 200 && code != 101; }
+    unsigned status_code() const noexcept { return parser_->status(); }
+
+    void start_parser(std::size_t header_limit) {
+        auto& p = parser_.emplace();
+        p.eager(false);
+        p.body_limit(body_limit_);
+        p.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(header_limit, UINT32_MAX)));
+        if (no_body_) p.skip(true);
+        parser_bytes_ = 0;
+    }
+
+    // See the class comment: the first chunk header waits for shortest_chunked_body bytes.
+    bool withholds(std::size_t buffered) const noexcept {
+        return parser_->is_header_done() && parser_->chunked() && !parser_->is_done() &&
+               !parser_->saw_data_chunk() && buffered < shortest_chunked_body;
+    }
+
+    std::size_t body_limit_;
+    std::size_t header_limit_;
+    bool no_body_;
+    std::optional<response_reader> parser_;
+    std::size_t interim_ = 0;
+    std::size_t interim_header_bytes_ = 0;  // all interim responses so far
+    std::size_t parser_bytes_ = 0;          // consumed by the current parser
+};
 
 }  // namespace serverops::beast_detail
 

@@ -23,9 +23,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/read.hpp>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,8 +37,7 @@ namespace serverops::beast_detail {
 
 class roundtrip_op : asio::coroutine {
 public:
-    roundtrip_op(connection& conn, std::string request, bool idempotent)
-        : conn_(&conn), state_(std::make_unique<state>(std::move(request), idempotent)) {}
+    roundtrip_op(connection& conn, exchange x) : conn_(&conn), state_(std::make_unique<state>(std::move(x))) {}
 
     template <class Self>
     void operator()(Self& self) {
@@ -52,18 +53,22 @@ public:
         resume(self, ec);
     }
     template <class Self>
-    void operator()(Self& self, error_code ec, std::size_t = 0) {
+    void operator()(Self& self, error_code ec, std::size_t transferred = 0) {
+        state_->transferred = transferred;
         resume(self, ec);
     }
 
 private:
     struct state {
-        state(std::string r, bool idem) : request(std::move(r)), idempotent(idem) {}
-        std::string request;  // the wire form (request_bytes); stable address while async_write sends it
-        std::optional<response_reader> parser;
+        explicit state(exchange e) : x(std::move(e)) {}
+        exchange x;  // x.wire keeps a stable address while async_write sends it
+        std::optional<response_assembler> reader;
         tcp::resolver::results_type endpoints;
-        std::optional<error> early_failure;  // found before any I/O; reported after a post
-        bool idempotent;
+        step_bound bound;                    // of the step in progress
+        std::size_t transferred = 0;         // by the last read or write
+        std::size_t room = 0;                // of the next read
+        std::optional<error> early_failure;  // found before a step began; reported after a post
+        bool close_on_early_failure = false;
         bool reused = false;   // this attempt runs on a connection that served earlier requests
         bool retried = false;  // the one allowed fresh-connection retry was used
     };
@@ -73,22 +78,42 @@ private:
 
     template <class Self>
     void fail(Self& self, step s, error_code ec) {
+        const auto& st = *state_;
         std::string tls_reason;
         if (s == step::tls_handshake && conn_->tls() != nullptr)
             tls_reason = describe_tls_failure(conn_->tls()->native_handle(), target().host);
-        error e = conn_->aborted() ? with_cause(errc::cancelled, ec, "the request was cancelled")
-                                   : map_step_error(s, ec, target(), options(), tls_reason);
+        // A write that failed before its first byte left sent nothing.
+        bool may_have_left = s == step::read || (s == step::write && st.transferred != 0);
+        error e;
+        if (conn_->aborted()) {
+            e = with_cause(errc::cancelled, ec, "the request was cancelled");
+            may_have_left = conn_->request_may_have_left();
+        } else {
+            e = map_step_error(s, ec, target(), options(), {st.bound.by_caller_deadline, st.x.body_limit, tls_reason});
+        }
         conn_->close();
-        self.complete(failure(std::move(e)));
+        self.complete(failure(mark_if_sent(std::move(e), may_have_left, st.x.idempotent)));
     }
 
     // Rule 2 above; the caller has already checked that the attempt failed.
     bool may_retry(error_code ec) const {
-        return state_->reused && !state_->retried && state_->idempotent && !conn_->aborted() && is_peer_closed(ec) &&
-               !(state_->parser && state_->parser->got_some());
+        return state_->reused && !state_->retried && state_->x.idempotent && !conn_->aborted() &&
+               is_peer_closed(ec) && !(state_->reader && state_->reader->got_some());
     }
 
-    void start_parser() { apply_limits(state_->parser.emplace(), options()); }
+    /// Bounds the next step by its timeout and the caller's deadline; false (and an early failure) when the
+    /// deadline has already passed, so the step does not begin.
+    bool arm(std::chrono::milliseconds timeout, step s) {
+        auto& st = *state_;
+        st.bound = bound_step(timeout, st.x.deadline);
+        if (st.bound.expiry <= std::chrono::steady_clock::now()) {
+            st.early_failure = deadline_passed_before(s, target());
+            st.close_on_early_failure = s != step::write;  // a connection without its handshake is of no use
+            return false;
+        }
+        conn_->tcp_layer().expires_at(st.bound.expiry);
+        return true;
+    }
 
     template <class Self>
     void resume(Self& self, error_code ec) {
@@ -96,45 +121,42 @@ private:
         BOOST_ASIO_CORO_REENTER(*this) {
             if (conn_->aborted()) {
                 st.early_failure = error(errc::cancelled, "the request was cancelled");
+            } else if (st.x.deadline && *st.x.deadline <= std::chrono::steady_clock::now()) {
+                st.early_failure = deadline_passed_before(step::write, target());
             } else if (conn_->is_open()) {
-                st.reused = conn_->reusable_for(st.idempotent);  // rule 1
+                st.reused = conn_->reusable_for(st.x.idempotent);  // rule 1
                 if (!st.reused) conn_->close();
             }
-            if (st.early_failure) {
-                BOOST_ASIO_CORO_YIELD asio::post(conn_->get_executor(), std::move(self));  // never complete inline
-                self.complete(failure(std::move(*st.early_failure)));
-                return;
-            }
-            for (;;) {
+            while (!st.early_failure) {
                 if (!conn_->is_open()) {
                     ec = conn_->renew_streams();
                     if (ec) {
                         st.early_failure = with_cause(errc::tls_failure, ec, "could not prepare the TLS stream");
-                        BOOST_ASIO_CORO_YIELD asio::post(conn_->get_executor(), std::move(self));
-                        conn_->close();
-                        self.complete(failure(std::move(*st.early_failure)));
-                        return;
+                        st.close_on_early_failure = true;
+                        break;
                     }
                     BOOST_ASIO_CORO_YIELD conn_->resolver().async_resolve(target().host, target().port,
                                                                           std::move(self));
                     if (ec || conn_->aborted()) return fail(self, step::resolve, ec ? ec : asio::error::operation_aborted);
 
-                    conn_->tcp_layer().expires_after(options().connect_timeout);
+                    if (!arm(options().connect_timeout, step::connect)) break;
                     BOOST_ASIO_CORO_YIELD conn_->tcp_layer().async_connect(st.endpoints, std::move(self));
                     if (ec) return fail(self, step::connect, ec);
 
                     if (conn_->tls() != nullptr) {
-                        conn_->tcp_layer().expires_after(options().tls_handshake_timeout);
+                        if (!arm(options().tls_handshake_timeout, step::tls_handshake)) break;
                         BOOST_ASIO_CORO_YIELD conn_->tls()->async_handshake(ssl::stream_base::client, std::move(self));
                         if (ec) return fail(self, step::tls_handshake, ec);
                     }
                 }
 
-                start_parser();
+                if (!arm(options().request_timeout, step::write)) break;  // one bound for write + read
+                st.reader.emplace(st.x.body_limit, st.x.header_limit, st.x.head);
                 conn_->buffer().clear();
-                conn_->tcp_layer().expires_after(options().request_timeout);  // one deadline for write + read
+                conn_->request_started();
+                st.transferred = 0;
                 BOOST_ASIO_CORO_YIELD conn_->with_stream(
-                    [&](auto& stream) { asio::async_write(stream, asio::buffer(st.request), std::move(self)); });
+                    [&](auto& stream) { asio::async_write(stream, asio::buffer(st.x.wire), std::move(self)); });
                 if (ec) {
                     if (may_retry(ec)) {
                         st.retried = true;
@@ -145,8 +167,24 @@ private:
                     return fail(self, step::write, ec);
                 }
 
-                BOOST_ASIO_CORO_YIELD conn_->with_stream(
-                    [&](auto& stream) { http::async_read(stream, conn_->buffer(), *st.parser, std::move(self)); });
+                // The sync read_response (sync_roundtrip.hpp), step by step.
+                for (;;) {
+                    if (st.reader->parse(conn_->buffer(), ec) != response_assembler::status::need_more) break;
+                    st.room = boost::beast::read_size(conn_->buffer(), 65536);
+                    if (st.room == 0) {
+                        ec = http::error::buffer_overflow;
+                        break;
+                    }
+                    BOOST_ASIO_CORO_YIELD conn_->with_stream([&](auto& stream) {
+                        stream.async_read_some(conn_->buffer().prepare(st.room), std::move(self));
+                    });
+                    conn_->buffer().commit(st.transferred);
+                    if (ec == asio::error::eof) {
+                        st.reader->finish_at_eof(ec);
+                        break;
+                    }
+                    if (ec) break;
+                }
                 if (ec) {
                     if (may_retry(ec)) {
                         st.retried = true;
@@ -158,12 +196,17 @@ private:
                 }
                 break;
             }
+            if (st.early_failure) {
+                if (st.close_on_early_failure) conn_->close();
+                BOOST_ASIO_CORO_YIELD asio::post(conn_->get_executor(), std::move(self));  // never complete inline
+                self.complete(failure(std::move(*st.early_failure)));
+                return;
+            }
 
             conn_->tcp_layer().expires_never();
-            const bool reusable = st.parser->keep_alive() && !st.parser->need_eof() && conn_->buffer().size() == 0;
-            if (!reusable) conn_->close();
-            else conn_->exchange_completed();
-            self.complete(st.parser->release());
+            if (st.reader->connection_reusable(conn_->buffer())) conn_->exchange_completed();
+            else conn_->close();
+            self.complete(st.reader->release());
         }
     }
 
@@ -174,9 +217,9 @@ private:
 /// Completion signature `void(result<http_response>)`. The connection must outlive the operation; cancellation
 /// goes through `connection::abort()`, not through a cancellation slot.
 template <class CompletionToken>
-auto async_roundtrip(connection& conn, std::string request, bool idempotent, CompletionToken&& token) {
+auto async_roundtrip(connection& conn, exchange x, CompletionToken&& token) {
     return asio::async_compose<CompletionToken, completion_signature<http_response>>(
-        roundtrip_op(conn, std::move(request), idempotent), token, conn.get_executor());
+        roundtrip_op(conn, std::move(x)), token, conn.get_executor());
 }
 
 }  // namespace serverops::beast_detail

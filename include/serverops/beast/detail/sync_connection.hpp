@@ -46,24 +46,29 @@ public:
     /// Records that an exchange just completed and the connection stays open.
     void exchange_completed() noexcept { last_exchange_end_ = std::chrono::steady_clock::now(); }
 
-    /// Resolves, connects within connect_timeout and, for TLS, handshakes within tls_handshake_timeout.
-    /// Name resolution blocks in getaddrinfo, as documented in transport_options.
-    std::optional<error> open() {
+    /// Resolves, connects within connect_timeout and, for TLS, handshakes within tls_handshake_timeout, each capped
+    /// by `deadline` (a step that would start after it fails at once with errc::timeout). Name resolution blocks in
+    /// getaddrinfo, as documented in transport_options.
+    std::optional<error> open(const std::optional<std::chrono::steady_clock::time_point>& deadline) {
         close();
         const auto& target = config_.target;
         const auto& opts = config_.options;
+        if (deadline && *deadline <= std::chrono::steady_clock::now())
+            return deadline_passed_before(step::resolve, target);
         error_code ec;
         auto endpoints = resolver_.resolve(target.host, target.port, ec);
         if (ec) return map_step_error(step::resolve, ec, target, opts);
 
         // Beast's timed connect tries every address within one deadline; it runs once per connection, so the
         // private io_context's cost does not matter here.
+        auto bound = bound_step(opts.connect_timeout, deadline);
+        if (bound.expiry <= std::chrono::steady_clock::now()) return deadline_passed_before(step::connect, target);
         boost::beast::tcp_stream connecting(io_);
-        connecting.expires_after(opts.connect_timeout);
+        connecting.expires_at(bound.expiry);
         connecting.async_connect(endpoints, [&ec](error_code e, const tcp::endpoint&) { ec = e; });
         io_.restart();
         io_.run();
-        if (ec) return map_step_error(step::connect, ec, target, opts);
+        if (ec) return map_step_error(step::connect, ec, target, opts, {bound.by_caller_deadline, 0, {}});
 
         deadline_socket socket(connecting.release_socket(), ec);
         if (ec) return map_step_error(step::connect, ec, target, opts);
@@ -77,19 +82,19 @@ public:
             close();
             return with_cause(errc::tls_failure, ec, "could not prepare the TLS stream");
         }
-        tls.next_layer().expires_at(deadline_socket::clock::now() + opts.tls_handshake_timeout);
+        bound = bound_step(opts.tls_handshake_timeout, deadline);
+        tls.next_layer().expires_at(bound.expiry);  // one already passed fails the first I/O with a timeout
         tls.handshake(ssl::stream_base::client, ec);
         if (ec) {
             const auto reason = describe_tls_failure(tls.native_handle(), target.host);
             close();
-            return map_step_error(step::tls_handshake, ec, target, opts, reason);
+            return map_step_error(step::tls_handshake, ec, target, opts, {bound.by_caller_deadline, 0, reason});
         }
         return std::nullopt;
     }
 
     /// Bounds the reads and writes that follow.
-    void expires_after(std::chrono::milliseconds d) noexcept {
-        const auto t = deadline_socket::clock::now() + d;
+    void expires_at(deadline_socket::clock::time_point t) noexcept {
         if (tls_) tls_->next_layer().expires_at(t);
         else if (plain_) plain_->expires_at(t);
     }
