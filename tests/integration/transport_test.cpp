@@ -31,6 +31,14 @@
 
 namespace {
 
+/// "/N". Built by appending: GCC 12 at -O2 reports a false stringop-overflow for `"/" + std::to_string(n)`.
+template <class Int>
+std::string numbered_path(Int n) {
+    std::string p = "/";
+    p += std::to_string(n);
+    return p;
+}
+
 using namespace serverops_test;
 using serverops::beast_async_transport;
 using serverops::beast_sync_transport;
@@ -758,7 +766,7 @@ TYPED_TEST(TransportCommon, ChunkedResponseSplitAtEveryByteBoundary) {
         auto client = this->make(plain_endpoint(server));
         for (std::size_t k = 0; k < bytes.size(); ++k) {
             SCOPED_TRACE(::testing::Message() << "split after " << k << " bytes of " << ::testing::PrintToString(bytes));
-            auto r = client->send(get("/" + std::to_string(k)));
+            auto r = client->send(get(numbered_path(k)));
             ASSERT_TRUE(succeeded(r));
             EXPECT_EQ(r.value().body, body);
         }
@@ -1096,12 +1104,12 @@ TEST(TransportAsync, WaitingCallsAreServedInFifoOrder) {
     beast_async_transport transport(io.get_executor(), plain_endpoint(server), options);
     std::vector<int> completed;
     for (int i = 0; i < 5; ++i)
-        transport.async_send(get("/" + std::to_string(i)), [&, i](result<http_response>) { completed.push_back(i); });
+        transport.async_send(get(numbered_path(i)), [&, i](result<http_response>) { completed.push_back(i); });
     io.run_for(5s);
     EXPECT_EQ(completed, (std::vector<int>{0, 1, 2, 3, 4}));
     auto seen = server.requests();
     ASSERT_EQ(seen.size(), 5u);
-    for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i].target, "/" + std::to_string(i));
+    for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i].target, numbered_path(i));
 }
 
 TEST(TransportAsync, WorksWithUseFutureOnAThreadPool) {
