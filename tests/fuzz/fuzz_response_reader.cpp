@@ -160,7 +160,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                          "reader-response-depends-on-split", bytes);
     SERVEROPS_FUZZ_CHECK(r.status <= 999, "reader-status-range", std::to_string(r.status));
     // RFC 9110 15.2: a client must read past interim (1xx) responses to the final one; none may reach a decoder.
-    SERVEROPS_FUZZ_CHECK(r.status < 100 || r.status >= 200, "reader-interim-response-returned", bytes);
+    // 101 Switching Protocols is final (the transports return it and close the connection).
+    SERVEROPS_FUZZ_CHECK(r.status < 100 || r.status >= 200 || r.status == 101, "reader-interim-response-returned",
+                         bytes);
     SERVEROPS_FUZZ_CHECK(r.body.size() <= opts.max_response_body, "reader-body-over-limit", "");
     for (const auto& [name, value] : r.headers) {
         SERVEROPS_FUZZ_CHECK(beast_detail::is_valid_header_name(name), "reader-header-name-not-token", name);

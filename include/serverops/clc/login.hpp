@@ -44,6 +44,13 @@ struct login {
     }
 
     result<login_response> decode(const http_response& res) const {
+        auto r = decode_answer(res);
+        if (!r) scrub_secrets(r.error(), secrets());  // the client does it too; this serves direct decode() callers
+        return r;
+    }
+
+private:
+    result<login_response> decode_answer(const http_response& res) const {
         using namespace detail;
         if (res.status == 400 || res.status == 401) return failure(http_error(res, errc::authentication_failed));
         if (!is_success(res.status)) return failure(http_error(res));
