@@ -128,6 +128,13 @@ public:
 
     int max_consecutive_poll_errors() const noexcept { return policy_.max_consecutive_poll_errors; }
 
+    /// A poll that timed out at or after the deadline was cut short by the wait's own deadline (each poll gets only
+    /// the time left): it says nothing about the target, so the last known state stands.
+    template <class T>
+    bool cut_by_deadline(const result<T>& r, clock_type::time_point now) const noexcept {
+        return !r && r.error().is(errc::timeout) && expired(now);
+    }
+
 private:
     polling_policy policy_;
     clock_type::time_point start_;

@@ -257,6 +257,32 @@ TEST(ModeWaiterStepped, CancelNamesTheLastKnownMode) {
     EXPECT_NE(r.error().detail.find("last known mode production"), std::string::npos) << r.error();
 }
 
+TEST(ModeWaiterStepped, APollCutShortByTheDeadlineKeepsTheLastKnownState) {
+    ucs::mode_waiter w(ucs::server_mode::maintenance, policy(1s, 5s), t0);
+    w.on_poll(ucs::get_server_status{}, failure(errc::mode_switching), t0);
+    // The poll in flight at the deadline got only the time left and timed out: that says nothing about UCS.
+    w.on_poll(ucs::get_server_status{}, failure(errc::timeout), w.deadline());
+    EXPECT_EQ(w.next(w.deadline()).kind, ucs::mode_waiter::step::done);
+    auto r = w.outcome();
+    ASSERT_FALSE(r);
+    EXPECT_TRUE(r.error().is(errc::deadline_exceeded));
+    EXPECT_NE(r.error().detail.find("still switching"), std::string::npos) << r.error();
+    EXPECT_NE(r.error().detail.find("2 polls"), std::string::npos) << r.error();
+}
+
+TEST(JobWaiterStepped, APollCutShortByTheDeadlineKeepsTheLastKnownState) {
+    clc::job_waiter w({"wa1-1"}, policy(1s, 5s), t0);
+    w.on_poll(clc::get_status{"wa1-1"}, status(clc::job_status::executing), t0);
+    auto seen = w.on_poll(clc::get_status{"wa1-1"}, failure(errc::timeout), w.deadline());
+    EXPECT_FALSE(seen.changed);
+    EXPECT_EQ(w.next(w.deadline()).kind, clc::job_waiter::step::done);
+    auto report = w.outcome().value();
+    EXPECT_EQ(report.polls, 2);
+    EXPECT_EQ(report.jobs[0].state, clc::server_state::still_running);
+    EXPECT_EQ(report.jobs[0].last_status, clc::job_status::executing);
+    EXPECT_TRUE(report.jobs[0].problem->is(errc::deadline_exceeded)) << *report.jobs[0].problem;
+}
+
 // ---------------------------------------------------------------- the sync driver
 
 struct fake_time {

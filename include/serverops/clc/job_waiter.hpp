@@ -144,7 +144,11 @@ public:
 
     /// Records a poll's answer.
     wait_observation on_poll(const get_status& polled, const result<get_status_response>& r,
-                             clock_type::time_point = {}) {
+                             clock_type::time_point now = {}) {
+        if (schedule_.cut_by_deadline(r, now)) {  // the wait's own deadline ended it: the last state stands
+            ++polls_;
+            return {polled.status_id, "timed out at the deadline", false};
+        }
         return on_poll(polled.status_id, r);
     }
     wait_observation on_poll(const std::string& id, const result<get_status_response>& r) {

@@ -60,8 +60,9 @@ public:
         return {step::sleep, {}, *sleep};
     }
 
-    wait_observation on_poll(const get_server_status&, const result<server_status>& r, clock_type::time_point = {}) {
-        on_poll(r);
+    wait_observation on_poll(const get_server_status&, const result<server_status>& r, clock_type::time_point now = {}) {
+        if (schedule_.cut_by_deadline(r, now)) ++polls_;  // the wait's own deadline ended it: the last state stands
+        else on_poll(r);
         std::string state = last_status_ && !switching_ && !last_error_ ? std::string(to_string(last_status_->mode))
                             : switching_                                 ? std::string("switching (HTTP 503)")
                             : last_error_ ? "poll error: " + last_error_->code.message()
