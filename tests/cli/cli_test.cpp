@@ -465,7 +465,10 @@ TEST_F(cli, usage_errors_exit_2_with_one_line_and_send_nothing) {
 
 TEST_F(cli, a_base_url_with_a_password_in_it_is_refused_without_echoing_it) {
     auto env = clc_env();
-    env["CLC_BASE_URL"] = "http://user:hunter2@127.0.0.1:" + std::to_string(emu.port()) + "/v2";
+    std::string url_with_userinfo = "http://user:hunter2@127.0.0.1:";
+    url_with_userinfo += std::to_string(emu.port());
+    url_with_userinfo += "/v2";
+    env["CLC_BASE_URL"] = url_with_userinfo;
     auto r = run_cli({"clc", "server", "WA1ALIASWB01"}, env);
     EXPECT_EQ(r.exit_code, 2) << r;
     EXPECT_TRUE(contains(r.err, "invalid base URL from CLC_BASE_URL")) << r;
@@ -756,7 +759,8 @@ TEST_F(cli, bad_credentials_exit_3_without_printing_the_password) {
 }
 
 TEST(cli_fatal, unreachable_server_exits_3) {
-    const std::string url = "http://127.0.0.1:" + std::to_string(closed_port());
+    std::string url = "http://127.0.0.1:";
+    url += std::to_string(closed_port());
     const env_map clc{{"CLC_BASE_URL", url + "/v2"}, {"CLC_USERNAME", "u"}, {"CLC_PASSWORD", "p"}};
     const env_map a4c{{"A4C_BASE_URL", url}, {"A4C_USERNAME", "u"}, {"A4C_PASSWORD", "p"}};
     const std::vector<std::pair<std::vector<std::string>, env_map>> cases = {
@@ -1279,7 +1283,11 @@ TEST(cli_batch_limit, the_response_limit_of_a_batch_grows_with_the_batch) {
 
 TEST_F(cli, a_real_batch_answer_is_far_below_the_per_entry_bound) {
     std::vector<std::string> ids;
-    for (int i = 1; i <= 5; ++i) ids.push_back("WA1ALIASWB0" + std::to_string(i));
+    for (int i = 1; i <= 5; ++i) {  // appended: GCC 12 -O2 misreports `literal + std::to_string(small int)`
+        std::string id = "WA1ALIASWB0";
+        id += std::to_string(i);
+        ids.push_back(std::move(id));
+    }
     ids.push_back("WA1ALIASXX99");  // not queued: carries an error message
     auto r = run_cli(args({"clc", "start-maintenance", "--json"}, ids), clc_env());
     ASSERT_EQ(r.exit_code, 1) << r;
