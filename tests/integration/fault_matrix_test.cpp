@@ -377,8 +377,8 @@ emu::fault fault_for(fault_id f, request_kind rk) {
 template <class R, class Start>
 std::optional<result<R>> run_async(asio::io_context& io, mode m, Start start, observed& o) {
     std::optional<result<R>> out;
+    bool initiating = true;  // outlives the block below: the handler runs later, in the loop
     if (m == mode::callback) {
-        bool initiating = true;
         start([&](result<R> r) {
             ++o.completions;
             if (initiating) o.completed_inline = true;
