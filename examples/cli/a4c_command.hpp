@@ -9,6 +9,7 @@
 #include "output.hpp"
 
 #include <serverops/a4c.hpp>
+#include <serverops/a4c/desired_state.hpp>
 #include <serverops/a4c/session.hpp>
 #include <serverops/beast/sync_transport.hpp>
 
@@ -77,6 +78,25 @@ inline int report_change(const serverops::result<void>& r, std::string_view oper
     return exit_ok;
 }
 
+/// enable/disable in desired-state mode (a4c::ensure_maintenance): read the state, change it only when it differs.
+/// JSON adds "outcome" ("unchanged" or "changed") to the --force document.
+inline int report_desired(const serverops::result<a4c::maintenance_report>& r, bool enable, bool as_json) {
+    json::object o;
+    o["operation"] = enable ? "enableMaintenance" : "disableMaintenance";
+    if (!r) return fail_call(r.error(), as_json, std::move(o));
+    const bool unchanged = r.value().outcome == serverops::target_outcome::unchanged;
+    if (as_json) {
+        o["succeeded"] = true;
+        o["outcome"] = serverops::to_string(r.value().outcome);
+        print_json(o);
+    } else if (unchanged) {
+        print_line(enable ? "maintenance: unchanged (already on)" : "maintenance: unchanged (already off)");
+    } else {
+        print_line(enable ? "maintenance enabled" : "maintenance disabled");
+    }
+    return exit_ok;
+}
+
 /// `serverops alien4cloud ...`: cl.words[0] is "alien4cloud" or "a4c".
 inline int run(const command_line& cl) {
     const std::string system_help = "serverops alien4cloud --help";
@@ -98,6 +118,9 @@ inline int run(const command_line& cl) {
     if (action == "update")
         unexpected = cl.unexpected_option({"--json", "--base-url", "--ca-file", "--insecure-skip-tls-verify",
                                            "--request-timeout", "--message", "--progress"});
+    else if (action == "enable" || action == "disable")
+        unexpected = cl.unexpected_option(
+            {"--json", "--base-url", "--ca-file", "--insecure-skip-tls-verify", "--request-timeout", "--force"});
     else
         unexpected = cl.unexpected_option(
             {"--json", "--base-url", "--ca-file", "--insecure-skip-tls-verify", "--request-timeout"});
@@ -140,6 +163,8 @@ inline int run(const command_line& cl) {
         else print_human(r.value());
         return exit_ok;
     }
+    if ((action == "enable" || action == "disable") && !cl.has("--force"))
+        return report_desired(a4c::ensure_maintenance(s, action == "enable"), action == "enable", as_json);
     if (action == "enable")
         return report_change(s.call(a4c::enable_maintenance{}), "enableMaintenance", "maintenance enabled", as_json);
     if (action == "disable")

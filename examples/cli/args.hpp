@@ -29,7 +29,7 @@ inline constexpr option_spec known_options[] = {
     {"--alias", true},    {"--ca-file", true},        {"--insecure-skip-tls-verify", false},
     {"--wait", false},    {"--timeout", true},        {"--poll-interval", true},
     {"--message", true},  {"--progress", true},       {"--port", true},
-    {"--tls", false},     {"--request-timeout", true},
+    {"--tls", false},     {"--request-timeout", true}, {"--force", false},
 };
 
 inline const option_spec* find_option(std::string_view name) {

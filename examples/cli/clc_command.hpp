@@ -15,6 +15,7 @@
 
 #include <serverops/beast/sync_transport.hpp>
 #include <serverops/clc.hpp>
+#include <serverops/clc/desired_state.hpp>
 #include <serverops/clc/session.hpp>
 
 #include <algorithm>
@@ -28,17 +29,19 @@ namespace serverops_cli::clc_cli {
 namespace clc = serverops::clc;
 using session_type = clc::session<serverops::beast_sync_transport>;
 
-/// The batch commands: command word -> the API's operation name (as printed in JSON).
+/// The batch commands: command word -> the API's operation name (as printed in JSON), and whether the command
+/// brings servers to a state (desired-state mode by default, --force to send regardless) or is an action.
 struct batch_command {
     std::string_view word;
     std::string_view operation;
+    bool desired_state;
 };
 inline constexpr batch_command batch_commands[] = {
-    {"start-maintenance", "startMaintenance"}, {"stop-maintenance", "stopMaintenance"},
-    {"set-maintenance", "setMaintenance"},     {"shut-down", "shutDown"},
-    {"power-on", "powerOn"},                   {"power-off", "powerOff"},
-    {"pause", "pause"},                        {"reboot", "reboot"},
-    {"reset", "reset"},
+    {"start-maintenance", "startMaintenance", true}, {"stop-maintenance", "stopMaintenance", true},
+    {"set-maintenance", "setMaintenance", true},     {"shut-down", "shutDown", true},
+    {"power-on", "powerOn", true},                   {"power-off", "powerOff", true},
+    {"pause", "pause", true},                        {"reboot", "reboot", false},
+    {"reset", "reset", false},
 };
 
 inline const batch_command* find_batch(std::string_view word) {
@@ -102,6 +105,32 @@ inline std::string job_state_word(const clc::job_waiter& waiter, const std::stri
     return std::string(clc::to_string(o.state));
 }
 
+/// Waits for the jobs of `batch` on the library's engine with a progress display; `sig` is the stop signal that
+/// ended the wait early, or 0 (servers still running then carry interrupted_error).
+inline clc::wait_result wait_for_batch(session_type& s, std::string_view operation, const clc::batch_response& batch,
+                                       const wait_options& w, int& sig) {
+    clc::job_waiter waiter(batch.status_ids(), w.policy, serverops::clock_type::now());
+    {
+        progress_display progress(std::string(operation), "servers", batch.servers.size());
+        sig = drive(s, waiter, progress, [&](std::map<std::string, std::size_t>& states) {
+            std::size_t done = 0;
+            for (auto& srv : batch.servers) {
+                bool finished = true;
+                std::string word = srv.job ? job_state_word(waiter, srv.job.value().status_id, finished)
+                                           : std::string("not queued");
+                done += finished ? 1 : 0;
+                ++states[word];
+            }
+            return done;
+        });
+    }
+    auto result = waiter.result_for(batch);
+    if (sig)
+        for (auto& srv : result.servers)
+            if (srv.state == clc::server_state::still_running) srv.problem = interrupted_error(sig);
+    return result;
+}
+
 // ---------------------------------------------------------------- commands
 
 template <class Op>
@@ -137,26 +166,8 @@ int run_batch(session_type& s, std::string_view operation, const Op& op, const w
         return exit_partial;
     }
 
-    clc::job_waiter waiter(batch.status_ids(), w.policy, serverops::clock_type::now());
     int sig = 0;
-    {
-        progress_display progress(std::string(operation), "servers", batch.servers.size());
-        sig = drive(s, waiter, progress, [&](std::map<std::string, std::size_t>& states) {
-            std::size_t done = 0;
-            for (auto& srv : batch.servers) {
-                bool finished = true;
-                std::string word = srv.job ? job_state_word(waiter, srv.job.value().status_id, finished)
-                                           : std::string("not queued");
-                done += finished ? 1 : 0;
-                ++states[word];
-            }
-            return done;
-        });
-    }
-    auto result = waiter.result_for(batch);
-    if (sig)
-        for (auto& srv : result.servers)
-            if (srv.state == clc::server_state::still_running) srv.problem = interrupted_error(sig);
+    auto result = wait_for_batch(s, operation, batch, w, sig);
     if (as_json) {
         auto doc = clc_out::batch_document(operation, result.servers);
         if (sig) doc["interrupted"] = stop_signal::name(sig);
@@ -169,6 +180,56 @@ int run_batch(session_type& s, std::string_view operation, const Op& op, const w
     const auto failed = result.servers.size() - result.count(clc::server_state::succeeded);
     report(std::string(operation) + ": " + std::to_string(failed) + " of " + std::to_string(result.servers.size()) +
            " servers did not succeed" + (result.deadline_reached ? " (the wait timed out)" : ""));
+    return exit_partial;
+}
+
+/// A state command in desired-state mode: the library reads every server and sends the batch only for those not
+/// already in the state asked for (clc::ensure_state); with --wait, the engine then waits for its job. Unchanged
+/// servers are reported as such; exit 0 when every server is, or was brought, in that state.
+template <class Op>
+int run_desired(session_type& s, std::string_view operation, const Op& op, const wait_options& w, bool as_json) {
+    // A stop signal during the reads ends the command before the batch is sent; from the batch on, it is acted
+    // upon once the job ids are known (as with --force).
+    stop_signal::install();
+    auto ensured = clc::ensure_state(s, op, stoppable_observer([] {}));
+    if (!ensured) {
+        if (const int sig = stop_signal::received(); sig && ensured.error().is(serverops::errc::cancelled)) {
+            report("interrupted by " + std::string(stop_signal::name(sig)) + " before the batch was sent");
+            return stop_signal::exit_code(sig);
+        }
+        json::object known;
+        known["operation"] = operation;
+        known["servers"] = requested_ids(op);
+        return fail_call(ensured.error(), as_json, std::move(known));
+    }
+    clc::ensure_result result = std::move(ensured).value();
+    int sig = stop_signal::received();
+    if (w.wait && result.batch && !sig)
+        result = clc::with_wait(std::move(result), wait_for_batch(s, operation, *result.batch, w, sig));
+    const auto field = clc::desired_entries(op).front().target.field;
+
+    if (as_json) {
+        auto doc = clc_out::desired_document(operation, result, field);
+        if (sig) doc["interrupted"] = stop_signal::name(sig);
+        print_json(doc);
+    } else {
+        for (auto& srv : result.servers) print_line(clc_out::line(srv, field, result.waited));
+    }
+    if (sig) {
+        if (!result.waited) {
+            report("interrupted by " + std::string(stop_signal::name(sig)) + " (the batch had been sent)");
+            return stop_signal::exit_code(sig);
+        }
+        const auto running = static_cast<std::size_t>(std::count_if(
+            result.servers.begin(), result.servers.end(),
+            [](const clc::desired_server& d) { return d.state == clc::server_state::still_running; }));
+        return interrupted(sig, running, "servers");
+    }
+    if (result.all_succeeded()) return exit_ok;
+    const auto failed = result.count(serverops::target_outcome::failed);
+    report(std::string(operation) + ": " + std::to_string(failed) + " of " + std::to_string(result.servers.size()) +
+           (result.waited ? " servers did not succeed" : " servers were not queued") +
+           (result.deadline_reached ? " (the wait timed out)" : ""));
     return exit_partial;
 }
 
@@ -280,6 +341,9 @@ inline int run(const command_line& cl) {
     if (command == "server")
         unexpected = cl.unexpected_option(
             {"--json", "--base-url", "--alias", "--ca-file", "--insecure-skip-tls-verify", "--request-timeout"});
+    else if (batch && batch->desired_state)
+        unexpected = cl.unexpected_option({"--json", "--base-url", "--alias", "--ca-file", "--insecure-skip-tls-verify",
+                                           "--request-timeout", "--wait", "--timeout", "--poll-interval", "--force"});
     else
         unexpected = cl.unexpected_option({"--json", "--base-url", "--alias", "--ca-file", "--insecure-skip-tls-verify",
                                            "--request-timeout", "--wait", "--timeout", "--poll-interval"});
@@ -331,13 +395,18 @@ inline int run(const command_line& cl) {
     if (command == "server") return run_server(s, operands.front(), as_json);
     if (command == "status") return run_status(s, operands, w, as_json);
     const auto op_name = batch->operation;
-    if (command == "set-maintenance") return run_batch(s, op_name, clc::set_maintenance{settings}, w, as_json);
-    if (command == "start-maintenance") return run_batch(s, op_name, clc::start_maintenance{operands}, w, as_json);
-    if (command == "stop-maintenance") return run_batch(s, op_name, clc::stop_maintenance{operands}, w, as_json);
-    if (command == "shut-down") return run_batch(s, op_name, clc::shut_down{operands}, w, as_json);
-    if (command == "power-on") return run_batch(s, op_name, clc::power_on{operands}, w, as_json);
-    if (command == "power-off") return run_batch(s, op_name, clc::power_off{operands}, w, as_json);
-    if (command == "pause") return run_batch(s, op_name, clc::pause{operands}, w, as_json);
+    // State commands read first and send only what differs, unless --force (then, as actions do, send as given).
+    const bool force = cl.has("--force");
+    auto state_command = [&](const auto& op) {
+        return force ? run_batch(s, op_name, op, w, as_json) : run_desired(s, op_name, op, w, as_json);
+    };
+    if (command == "set-maintenance") return state_command(clc::set_maintenance{settings});
+    if (command == "start-maintenance") return state_command(clc::start_maintenance{operands});
+    if (command == "stop-maintenance") return state_command(clc::stop_maintenance{operands});
+    if (command == "shut-down") return state_command(clc::shut_down{operands});
+    if (command == "power-on") return state_command(clc::power_on{operands});
+    if (command == "power-off") return state_command(clc::power_off{operands});
+    if (command == "pause") return state_command(clc::pause{operands});
     if (command == "reboot") return run_batch(s, op_name, clc::reboot{operands}, w, as_json);
     return run_batch(s, op_name, clc::reset{operands}, w, as_json);
 }

@@ -6,6 +6,7 @@
 
 #include "output.hpp"
 
+#include <serverops/clc/desired_state.hpp>
 #include <serverops/clc/job_waiter.hpp>
 #include <serverops/clc/types.hpp>
 
@@ -68,6 +69,80 @@ template <class Item>
 json::object batch_document(std::string_view operation, const std::vector<Item>& items) {
     json::array results;
     for (auto& i : items) results.emplace_back(to_json(i));
+    json::object doc;
+    doc["operation"] = operation;
+    doc["results"] = std::move(results);
+    return doc;
+}
+
+// ---- desired state: every server, unchanged ones included ----
+// {"server":"WA1ALIASWB01","outcome":"unchanged","powerState":"stopped"}
+// {"server":"WA1ALIASWB02","outcome":"accepted","powerState":"started","queued":true,"job":"wa1-12345"}
+// {"server":"WA1ALIASWB02","outcome":"changed",...,"status":"succeeded"}         (waited on)
+// {"server":"WA1ALIASXX99","outcome":"failed","queued":false,"error":"..."}     (sent, not queued)
+// {"server":"WA1ALIASWB03","outcome":"failed","error":"..."}                    (its read failed: never sent)
+
+/// The state a desired-state report read, as the GET names it.
+inline void put_observed(json::object& o, const clc::desired_server& d, clc::server_target::field_t field) {
+    if (d.observed.empty()) return;
+    if (field == clc::server_target::maintenance) o["inMaintenanceMode"] = d.observed == "on";
+    else o["powerState"] = d.observed;
+}
+
+/// The same server as the waited-batch output shows it.
+inline clc::server_outcome as_server_outcome(const clc::desired_server& d) {
+    clc::server_outcome so;
+    so.server_id = d.target;
+    so.status_id = d.status_id;
+    so.state = d.state.value_or(clc::server_state::not_queued);
+    so.last_status = d.last_status;
+    so.problem = d.problem;
+    return so;
+}
+
+inline json::object to_json(const clc::desired_server& d, clc::server_target::field_t field, bool waited) {
+    json::object o;
+    o["server"] = d.target;
+    o["outcome"] = serverops::to_string(d.outcome);
+    put_observed(o, d, field);
+    if (d.sent) {
+        o["queued"] = !d.status_id.empty();
+        if (!d.status_id.empty()) o["job"] = d.status_id;
+        if (waited && d.last_status) o["status"] = clc::to_string(*d.last_status);
+    }
+    if (d.outcome == serverops::target_outcome::failed)
+        o["error"] = d.problem ? d.problem->message() : std::string(serverops::to_string(d.outcome));
+    return o;
+}
+
+inline std::string line(const clc::desired_server& d, clc::server_target::field_t field, bool waited) {
+    if (d.sent && waited && d.outcome != serverops::target_outcome::unchanged) return line(as_server_outcome(d));
+    std::string out = clip(d.target);
+    out += ": ";
+    if (d.outcome == serverops::target_outcome::unchanged) {
+        out += "unchanged (";
+        if (d.sent) out += "the API says it is already in the desired state";
+        else if (field == clc::server_target::maintenance) out += "maintenance already ";
+        else out += "already ";
+        if (!d.sent) out += clip(d.observed, 40);
+        out += ')';
+        return out;
+    }
+    if (!d.status_id.empty()) {
+        out += "queued (job ";
+        out += clip(d.status_id);
+        out += ')';
+        return out;
+    }
+    out += d.sent ? "not queued - " : "not sent - ";
+    out += d.problem ? d.problem->message() : std::string("failed");
+    return out;
+}
+
+inline json::object desired_document(std::string_view operation, const clc::ensure_result& r,
+                                     clc::server_target::field_t field) {
+    json::array results;
+    for (auto& d : r.servers) results.emplace_back(to_json(d, field, r.waited));
     json::object doc;
     doc["operation"] = operation;
     doc["results"] = std::move(results);

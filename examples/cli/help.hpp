@@ -10,7 +10,7 @@ namespace serverops_cli::help {
 
 inline constexpr std::string_view exit_codes =
     "Exit codes:\n"
-    "  0    everything succeeded\n"
+    "  0    everything succeeded: each target is in the state asked for (unchanged or changed)\n"
     "  1    some servers or the operation failed (the API answered; per-server errors are in the output)\n"
     "  2    usage error: bad arguments or configuration; nothing was sent\n"
     "  3    authentication, transport, TLS or server error before any result\n"
@@ -54,6 +54,14 @@ inline constexpr std::string_view top =
     "left. Without --wait a command ends within --request-timeout ('clc status' of N jobs: (N + 1) times it).\n"
     "With --wait, --timeout bounds the waiting that follows, every status request of it included.\n"
     "\n"
+    "Desired state: the commands that bring targets to a state (clc start-maintenance, stop-maintenance,\n"
+    "set-maintenance, power-on, power-off, shut-down, pause; alien4cloud maintenance enable|disable; ucs mode set)\n"
+    "read the current state first and send the change only to the targets not already in that state; those are\n"
+    "reported \"unchanged\" (JSON: \"outcome\":\"unchanged\") and count as success. A state that cannot be told\n"
+    "(undocumented, or the target is unknown to the read) is never \"unchanged\": the change is sent. A read that\n"
+    "fails for a reason not about the target (credentials, transport, 5xx) ends the command before anything is\n"
+    "sent. --force sends the change to every target without reading (reboot and reset always do).\n"
+    "\n"
     "Run 'serverops SYSTEM --help' or 'serverops SYSTEM COMMAND --help' for more.\n"
     "\n";
 
@@ -63,7 +71,7 @@ inline constexpr std::string_view clc =
     "Batch commands (one job per batch; results in the order the servers were given):\n"
     "  start-maintenance ID...     stop-maintenance ID...     set-maintenance ID=on|off ...\n"
     "  shut-down ID...   power-on ID...   power-off ID...   pause ID...   reboot ID...   reset ID...\n"
-    "    [--wait] [--timeout SECONDS] [--poll-interval SECONDS]\n"
+    "    [--wait] [--timeout SECONDS] [--poll-interval SECONDS] [--force (all but reboot and reset)]\n"
     "Other commands:\n"
     "  status JOB-ID... [--wait] [--timeout SECONDS] [--poll-interval SECONDS]\n"
     "  server ID\n"
@@ -74,10 +82,16 @@ inline constexpr std::string_view clc =
     "  --wait                      wait for the jobs; progress on stderr (redrawn on a terminal)\n"
     "  --timeout SECONDS           give up waiting after this long (default 900)\n"
     "  --poll-interval SECONDS     time between status polls (default 2)\n"
+    "  --force                     send the batch for every server given, without reading their state first\n"
     "  --ca-file FILE              trust the CA certificates in FILE (PEM) instead of the system store\n"
     "  --insecure-skip-tls-verify  do not verify the server's certificate or host name (warns on stderr)\n"
     "  --request-timeout SECONDS   bound of each HTTP request (default 30; see 'serverops --help')\n"
     "  --json                      print one JSON document on stdout\n"
+    "\n"
+    "State commands (all batches but reboot and reset) first read each server (GET /v2/servers) and send the\n"
+    "batch only for the servers not already in the state asked for: powerState started (power-on), stopped\n"
+    "(power-off, shut-down), paused (pause); inMaintenanceMode true/false (start-, stop-, set-maintenance). The\n"
+    "others are reported \"unchanged\" and nothing is sent for them; --force sends for every server.\n"
     "\n"
     "Ctrl+C (SIGINT) or SIGTERM during a batch or a wait: the queued servers and their job ids are printed (JSON\n"
     "with --json, plus \"interrupted\":\"SIGINT\"), the jobs go on; exit 130 or 143.\n"
@@ -87,17 +101,35 @@ inline constexpr std::string_view clc =
     "JSON of a batch: {\"operation\":\"startMaintenance\",\"results\":[{\"server\":\"WA1ALIASWB01\",\"queued\":true,\n"
     "  \"job\":\"wa1-12345\",\"status\":\"succeeded\"},\n"
     "  {\"server\":\"WA1ALIASWB02\",\"queued\":false,\"error\":\"...\"}]}\n"
-    "  (\"status\" when waited on, \"error\" when that server failed)\n"
+    "  (\"status\" when waited on, \"error\" when that server failed). State commands add to every result\n"
+    "  \"outcome\" (unchanged, accepted, changed or failed) and the state read (\"powerState\" or\n"
+    "  \"inMaintenanceMode\"); an unchanged server has no \"queued\": nothing was sent for it.\n"
     "\n";
 
 inline std::string clc_batch(std::string_view word, std::string_view operation) {
     std::string operand = word == "set-maintenance" ? "ID=on|off ..." : "ID...";
+    const bool state = word != "reboot" && word != "reset";
     std::string out = "Usage: serverops clc " + std::string(word) + " " + operand +
-                      " [--wait] [--timeout SECONDS] [--poll-interval SECONDS]\n\n";
+                      " [--wait] [--timeout SECONDS] [--poll-interval SECONDS]";
+    if (state) out += " [--force]";
+    out += "\n\n";
     if (word == "set-maintenance")
         out += "Turns maintenance mode on (ID=on) or off (ID=off) per server, in one batch (setMaintenance).\n";
     else
         out += "Queues " + std::string(operation) + " for the servers, in one batch.\n";
+    if (state) {
+        const std::string_view wanted = word == "power-on"            ? "powerState \"started\""
+                                        : word == "power-off"         ? "powerState \"stopped\""
+                                        : word == "shut-down"         ? "powerState \"stopped\""
+                                        : word == "pause"             ? "powerState \"paused\""
+                                        : word == "start-maintenance" ? "inMaintenanceMode true"
+                                        : word == "stop-maintenance"  ? "inMaintenanceMode false"
+                                                                      : "inMaintenanceMode true (on) or false (off)";
+        out += "Desired state: reads each server first and leaves out those already in the state asked for\n(";
+        out += wanted;
+        out += "): they are reported \"unchanged\" and count as success; nothing is sent when all are.\n"
+               "An undocumented state is never \"unchanged\". --force sends for every server without reading.\n";
+    }
     out +=
         "Without --wait, prints whether each server was queued and its job id (see 'serverops clc status').\n"
         "With --wait, polls the job until it ends or the timeout passes; prints each server's final state.\n"
@@ -105,13 +137,16 @@ inline std::string clc_batch(std::string_view word, std::string_view operation) 
         "Options:\n"
         "  --wait                      wait for the job; progress on stderr (redrawn on a terminal)\n"
         "  --timeout SECONDS           give up waiting after this long (default 900)\n"
-        "  --poll-interval SECONDS     time between status polls (default 2)\n"
+        "  --poll-interval SECONDS     time between status polls (default 2)\n";
+    if (state) out += "  --force                     send for every server given, without reading their state\n";
+    out +=
         "  --base-url URL, --alias ALIAS, --ca-file FILE, --insecure-skip-tls-verify, --request-timeout SECONDS:\n"
         "                              see 'serverops clc --help'\n"
         "  --json                      one document: {\"operation\":...,\"results\":[{\"server\",\"queued\",\"job\",\n"
         "                              \"status\",\"error\"}]}, results in the order the servers were given\n"
         "\n"
-        "Exit: 0 all queued (all succeeded with --wait); 1 some servers were not queued or did not succeed;\n"
+        "Exit: 0 all queued or unchanged (all succeeded or unchanged with --wait); 1 some servers were not\n"
+        "queued, did not succeed, or could not be read;\n"
         "2 usage error; 3 authentication, transport or server error before any result (when the batch may have\n"
         "been queued all the same, stderr says so: check the servers' state before retrying); 130/143 stopped by\n"
         "SIGINT/SIGTERM after printing the queued servers and their job ids.\n";
@@ -144,16 +179,17 @@ inline constexpr std::string_view a4c =
     "\n"
     "Alien4Cloud 3.0 maintenance mode (needs the ADMIN role to change it). 'a4c' is an alias of 'alien4cloud'.\n"
     "  maintenance status          show whether maintenance is on, its progress and log\n"
-    "  maintenance enable          turn maintenance on\n"
+    "  maintenance enable          turn maintenance on (already on: unchanged, exit 0)\n"
     "  maintenance update          add --message M to the log and/or set --progress P (0 to 100)\n"
-    "  maintenance disable         turn maintenance off\n"
+    "  maintenance disable         turn maintenance off (already off: unchanged, exit 0)\n"
+    "    --force                   enable or disable without reading the state first\n"
     "\n"
     "Options: --base-url URL (default: $A4C_BASE_URL), --ca-file FILE, --insecure-skip-tls-verify,\n"
     "         --request-timeout SECONDS, --json\n"
     "Environment: A4C_USERNAME and A4C_PASSWORD (required; form login), A4C_BASE_URL.\n"
     "\n"
-    "Exit: 0 done; 1 the API refused (already on, not on); 2 usage error; 3 authentication, rights, transport\n"
-    "or server error.\n";
+    "Exit: 0 done or unchanged; 1 the API refused (with --force: already on, not on; update: not on); 2 usage\n"
+    "error; 3 authentication, rights, transport or server error.\n";
 
 inline constexpr std::string_view a4c_maintenance_status =
     "Usage: serverops alien4cloud maintenance status\n"
@@ -164,16 +200,22 @@ inline constexpr std::string_view a4c_maintenance_status =
     "      ({\"enabled\":false} when off)\n";
 
 inline constexpr std::string_view a4c_maintenance_enable =
-    "Usage: serverops alien4cloud maintenance enable\n"
+    "Usage: serverops alien4cloud maintenance enable [--force]\n"
     "\n"
-    "Turns maintenance mode on (every other REST call then answers 503). Already on: exit 1.\n"
-    "JSON: {\"operation\":\"enableMaintenance\",\"succeeded\":true}\n";
+    "Turns maintenance mode on (every other REST call then answers 503). Reads the state first: already on is\n"
+    "reported \"maintenance: unchanged (already on)\" and nothing is sent (exit 0). With --force, sends the\n"
+    "request without reading; already on is then the API's refusal (exit 1).\n"
+    "JSON: {\"operation\":\"enableMaintenance\",\"succeeded\":true,\"outcome\":\"changed\"|\"unchanged\"}\n"
+    "      (no \"outcome\" with --force)\n";
 
 inline constexpr std::string_view a4c_maintenance_disable =
-    "Usage: serverops alien4cloud maintenance disable\n"
+    "Usage: serverops alien4cloud maintenance disable [--force]\n"
     "\n"
-    "Turns a user-triggered maintenance mode off. Not on: exit 1.\n"
-    "JSON: {\"operation\":\"disableMaintenance\",\"succeeded\":true}\n";
+    "Turns a user-triggered maintenance mode off. Reads the state first: already off is reported\n"
+    "\"maintenance: unchanged (already off)\" and nothing is sent (exit 0). With --force, sends the request\n"
+    "without reading; not on is then the API's refusal (exit 1).\n"
+    "JSON: {\"operation\":\"disableMaintenance\",\"succeeded\":true,\"outcome\":\"changed\"|\"unchanged\"}\n"
+    "      (no \"outcome\" with --force)\n";
 
 inline constexpr std::string_view a4c_maintenance_update =
     "Usage: serverops alien4cloud maintenance update [--message M] [--progress P]\n"
@@ -187,8 +229,9 @@ inline constexpr std::string_view ucs =
     "\n"
     "Genesys UCS 8.5 (Context Services) server mode.\n"
     "  mode get                    show the server's mode and status\n"
-    "  mode set MODE               switch to maintenance or production mode\n"
+    "  mode set MODE               switch to maintenance or production mode (already in it: unchanged, exit 0)\n"
     "    --wait                    then poll the status until the server reports MODE\n"
+    "    --force                   switch without reading the mode first\n"
     "    --timeout SECONDS         give up waiting after this long (default 900)\n"
     "    --poll-interval SECONDS   time between status polls (default 2)\n"
     "\n"
@@ -208,9 +251,14 @@ inline constexpr std::string_view ucs_mode_get =
 
 inline constexpr std::string_view ucs_mode_set =
     "Usage: serverops ucs mode set maintenance|production [--wait] [--timeout SECONDS] [--poll-interval SECONDS]\n"
+    "                              [--force]\n"
     "\n"
-    "Asks the server to switch modes. With --wait, polls its status until it reports the mode (progress on\n"
-    "stderr). JSON: {\"mode\":\"maintenance\",\"location\":\"/server/status\"}, plus \"status\":{...} with --wait.\n";
+    "Reads the server's mode first: already in MODE is reported \"mode: unchanged (already MODE)\" and nothing is\n"
+    "sent (exit 0). Otherwise asks the server to switch modes; with --wait, polls its status until it reports the\n"
+    "mode (progress on stderr). --force switches without reading.\n"
+    "JSON: {\"mode\":\"maintenance\",\"location\":\"/server/status\",\"outcome\":\"accepted\"}, plus \"status\":{...}\n"
+    "and \"outcome\":\"changed\" with --wait; unchanged: {\"mode\":..,\"outcome\":\"unchanged\",\"status\":{...}}\n"
+    "(no \"outcome\" with --force).\n";
 
 inline constexpr std::string_view emulator =
     "Usage: serverops emulator [--port N] [--tls]\n"

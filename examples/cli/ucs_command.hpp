@@ -12,8 +12,10 @@
 
 #include <serverops/beast/sync_transport.hpp>
 #include <serverops/ucs.hpp>
+#include <serverops/ucs/desired_state.hpp>
 #include <serverops/ucs/session.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -48,6 +50,75 @@ inline std::string line(const ucs::server_status& s) {
     return out;
 }
 
+/// `ucs mode set MODE`. By default in desired-state mode (ucs::ensure_mode: read the mode, switch only when it
+/// differs; a stop signal during the read ends the command with nothing sent); with `force`, switch regardless.
+inline int run_set(session_type& s, ucs::server_mode target, const wait_options& w, bool as_json, bool force) {
+    // From the switch on, a signal is acted upon once the answer is known, and ends a wait at its next step.
+    stop_signal::install();
+    const auto failed = [&](const serverops::error& e) {
+        if (const int sig = stop_signal::received(); sig && e.is(serverops::errc::cancelled) && !force) {
+            report("interrupted by " + std::string(stop_signal::name(sig)) + " before the switch was sent");
+            return stop_signal::exit_code(sig);
+        }
+        json::object known;
+        known["operation"] = ucs::set_server_mode::name;
+        known["requested"] = ucs::to_string(target);
+        return fail_call(e, as_json, std::move(known));
+    };
+    std::optional<ucs::set_server_mode_response> changed;
+    if (force) {
+        auto r = s.call(ucs::set_server_mode{target});
+        if (!r) return failed(r.error());
+        changed = std::move(r).value();
+    } else {
+        auto r = ucs::ensure_mode(s, target, stoppable_observer([] {}));
+        if (!r) return failed(r.error());
+        if (r.value().outcome == serverops::target_outcome::unchanged) {
+            json::object doc;
+            doc["mode"] = ucs::to_string(target);
+            doc["outcome"] = serverops::to_string(r.value().outcome);
+            if (r.value().status) doc["status"] = to_json(*r.value().status);
+            if (as_json) print_json(doc);
+            else print_line("mode: unchanged (already " + std::string(ucs::to_string(target)) + ")");
+            return exit_ok;
+        }
+        changed = std::move(r).value().switched;
+    }
+    json::object doc;
+    doc["mode"] = ucs::to_string(changed->mode);
+    doc["location"] = changed->location;
+    if (!force) doc["outcome"] = serverops::to_string(serverops::target_outcome::accepted);
+    std::string text = "mode: " + std::string(ucs::to_string(changed->mode)) + " (server changed)";
+    // The switch was accepted; when its confirmation is cut short, report what is known, then why.
+    const auto stopped = [&](int sig) {
+        doc["interrupted"] = stop_signal::name(sig);
+        if (as_json) print_json(doc);
+        else print_line(text + (w.wait ? ", not confirmed" : ""));
+        report("interrupted by " + std::string(stop_signal::name(sig)) +
+               (w.wait ? " before the server confirmed the mode " + std::string(ucs::to_string(target)) +
+                             "; check it with 'serverops ucs mode get'"
+                       : std::string(" (the switch had been accepted)")));
+        return stop_signal::exit_code(sig);
+    };
+    if (const int sig = stop_signal::received()) return stopped(sig);
+    if (w.wait) {
+        auto confirmed = wait_for_mode(s, target, w.policy);
+        if (const int sig = stop_signal::received()) return stopped(sig);
+        if (!confirmed) {
+            if (as_json) print_json(doc);
+            else print_line(text + ", not confirmed");
+            report(confirmed.error());
+            return exit_partial;
+        }
+        doc["status"] = to_json(confirmed.value());
+        if (!force) doc["outcome"] = serverops::to_string(serverops::target_outcome::changed);
+        text = line(confirmed.value()) + " - confirmed by the server's status";
+    }
+    if (as_json) print_json(doc);
+    else print_line(text);
+    return exit_ok;
+}
+
 /// `serverops ucs ...`: cl.words[0] == "ucs".
 inline int run(const command_line& cl) {
     const std::string system_help = "serverops ucs --help";
@@ -77,7 +148,7 @@ inline int run(const command_line& cl) {
     std::optional<std::string> unexpected;
     if (action == "set")
         unexpected = cl.unexpected_option({"--json", "--base-url", "--ca-file", "--insecure-skip-tls-verify",
-                                           "--request-timeout", "--wait", "--timeout", "--poll-interval"});
+                                           "--request-timeout", "--wait", "--timeout", "--poll-interval", "--force"});
     else
         unexpected = cl.unexpected_option(
             {"--json", "--base-url", "--ca-file", "--insecure-skip-tls-verify", "--request-timeout"});
@@ -102,46 +173,7 @@ inline int run(const command_line& cl) {
         return exit_ok;
     }
 
-    // From the switch on, a signal is acted upon once the answer is known, and ends a wait at its next step.
-    stop_signal::install();
-    auto changed = s.call(ucs::set_server_mode{*target});
-    if (!changed) {
-        json::object known;
-        known["operation"] = ucs::set_server_mode::name;
-        known["requested"] = ucs::to_string(*target);
-        return fail_call(changed.error(), as_json, std::move(known));
-    }
-    json::object doc;
-    doc["mode"] = ucs::to_string(changed.value().mode);
-    doc["location"] = changed.value().location;
-    std::string text = "mode: " + std::string(ucs::to_string(changed.value().mode)) + " (server changed)";
-    // The switch was accepted; when its confirmation is cut short, report what is known, then why.
-    const auto stopped = [&](int sig) {
-        doc["interrupted"] = stop_signal::name(sig);
-        if (as_json) print_json(doc);
-        else print_line(text + (w.wait ? ", not confirmed" : ""));
-        report("interrupted by " + std::string(stop_signal::name(sig)) +
-               (w.wait ? " before the server confirmed the mode " + std::string(ucs::to_string(*target)) +
-                             "; check it with 'serverops ucs mode get'"
-                       : std::string(" (the switch had been accepted)")));
-        return stop_signal::exit_code(sig);
-    };
-    if (const int sig = stop_signal::received()) return stopped(sig);
-    if (w.wait) {
-        auto confirmed = wait_for_mode(s, *target, w.policy);
-        if (const int sig = stop_signal::received()) return stopped(sig);
-        if (!confirmed) {
-            if (as_json) print_json(doc);
-            else print_line(text + ", not confirmed");
-            report(confirmed.error());
-            return exit_partial;
-        }
-        doc["status"] = to_json(confirmed.value());
-        text = line(confirmed.value()) + " - confirmed by the server's status";
-    }
-    if (as_json) print_json(doc);
-    else print_line(text);
-    return exit_ok;
+    return run_set(s, *target, w, as_json, cl.has("--force"));
 }
 
 }  // namespace serverops_cli::ucs_cli

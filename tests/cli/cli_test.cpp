@@ -381,6 +381,10 @@ TEST(cli_help, every_level_prints_help_and_exits_0) {
         {{"clc", "start-maintenance", "--help"}, "Usage: serverops clc start-maintenance ID..."},
         {{"clc", "set-maintenance", "-h"}, "ID=on|off"},
         {{"clc", "reboot", "WA1X", "--help"}, "Queues reboot"},
+        {{"clc", "power-off", "--help"}, "Desired state: reads each server first"},
+        {{"clc", "--help"}, "--force"},
+        {{"alien4cloud", "maintenance", "disable", "--help"}, "already off is reported"},
+        {{"ucs", "mode", "set", "--help"}, "--force switches without reading"},
         {{"clc", "status", "--help"}, "Usage: serverops clc status JOB-ID..."},
         {{"clc", "server", "--help"}, "Usage: serverops clc server ID"},
         {{"alien4cloud", "--help"}, "Usage: serverops alien4cloud"},
@@ -489,13 +493,18 @@ class cli_clc_batch : public cli, public ::testing::WithParamInterface<batch_cas
 
 TEST_P(cli_clc_batch, queues_and_waits_human_and_json) {
     const auto [word, operation] = GetParam();
-    // A fresh running server per run: pause, reboot and shut-down need a started one. Earlier jobs are completed
-    // first (time jumps past them, and reading a server settles them), so that none lands after the reset.
+    // Fresh servers per run, in the state the command changes (state commands leave servers already in their state
+    // out): running for pause, reboot and shut-down, stopped for power-on, in maintenance for stop-maintenance.
+    // Earlier jobs are completed first (time jumps past them, and reading a server settles them), so that none
+    // lands after the reset.
+    const std::string_view w = word;
+    const auto power = w == "power-on" ? serverops::clc::power_state::stopped : serverops::clc::power_state::started;
+    const bool maintenance = w == "stop-maintenance";
     auto reset = [&] {
         emu.advance(1s);
         (void)emu.clc().server_state("WA1ALIASWB01");
-        emu.clc().add_server("WA1ALIASWB01");
-        emu.clc().add_server("WA1ALIASWB02");
+        emu.clc().add_server("WA1ALIASWB01", power, maintenance);
+        emu.clc().add_server("WA1ALIASWB02", power, maintenance || w == "set-maintenance");  // set: WB02=off
     };
     const std::vector<std::string> ids = std::string_view(word) == "set-maintenance"
                                              ? std::vector<std::string>{"WA1ALIASWB01=on", "wa1aliaswb02=off"}
@@ -648,6 +657,8 @@ TEST_F(cli, wait_timeout_reports_the_last_known_status) {
 }
 
 TEST_F(cli, live_progress_is_redrawn_on_a_terminal) {
+    emu.clc().add_server("WA1ALIASWB01", serverops::clc::power_state::stopped);
+    emu.clc().add_server("WA1ALIASWB02", serverops::clc::power_state::stopped);
     auto r = run_cli(args({"clc", "power-on", "WA1ALIASWB01", "WA1ALIASWB02"}, fast_wait), clc_env(), true);
     ASSERT_EQ(r.exit_code, 0) << r;
     EXPECT_TRUE(contains(r.err, "\r\x1b[K")) << r;              // redrawn in place
@@ -838,8 +849,8 @@ TEST_F(cli, alien4cloud_maintenance_cycle) {
     EXPECT_EQ(enable.out, "maintenance enabled\n");
     EXPECT_TRUE(emu.a4c().maintenance_enabled());
 
-    auto again = run_cli({"a4c", "maintenance", "enable", "--json"}, env);
-    EXPECT_EQ(again.exit_code, 1) << again;  // the API said no: already on
+    auto again = run_cli({"a4c", "maintenance", "enable", "--json", "--force"}, env);
+    EXPECT_EQ(again.exit_code, 1) << again;  // sent regardless, the API said no: already on
     EXPECT_TRUE(again.out.empty()) << again;
     EXPECT_TRUE(contains(again.err, "a4c.enableMaintenance: conflict (HTTP 409)")) << again;
 
@@ -867,10 +878,10 @@ TEST_F(cli, alien4cloud_maintenance_cycle) {
 
     auto disable = run_cli({"alien4cloud", "maintenance", "disable", "--json"}, env);
     EXPECT_EQ(disable.exit_code, 0) << disable;
-    EXPECT_EQ(disable.out, "{\"operation\":\"disableMaintenance\",\"succeeded\":true}\n");
+    EXPECT_EQ(disable.out, "{\"operation\":\"disableMaintenance\",\"succeeded\":true,\"outcome\":\"changed\"}\n");
     EXPECT_FALSE(emu.a4c().maintenance_enabled());
 
-    auto not_on = run_cli({"alien4cloud", "maintenance", "disable"}, env);
+    auto not_on = run_cli({"alien4cloud", "maintenance", "disable", "--force"}, env);
     EXPECT_EQ(not_on.exit_code, 1) << not_on;
     EXPECT_TRUE(contains(not_on.err, "not found (HTTP 404)")) << not_on;
 }
@@ -1407,6 +1418,263 @@ TEST_F(cli, a_signal_during_a_mode_wait_prints_the_requested_mode) {
         EXPECT_EQ(str(doc, "interrupted"), sig == SIGINT ? "SIGINT" : "SIGTERM");
         emu.advance(2h);
     }
+}
+
+// ------------------------------------------------------------------------------------------------ desired state
+
+/// A state command, how to put a server in the state it asks for, and the POST path it sends.
+struct state_case {
+    const char* word;
+    const char* operation;
+    serverops::clc::power_state power;  ///< a server already in the state asked for...
+    bool maintenance;                   ///< ...has this power state and maintenance flag
+    const char* json_key;               ///< the state read, as the result shows it
+};
+
+void PrintTo(const state_case& c, std::ostream* os) { *os << c.word; }
+
+class cli_desired : public cli, public ::testing::WithParamInterface<state_case> {
+protected:
+    std::vector<std::string> command(std::initializer_list<std::string> ids) const {
+        std::vector<std::string> v{"clc", GetParam().word};
+        for (auto& id : ids) v.push_back(std::string(GetParam().word) == "set-maintenance" ? id + "=on" : id);
+        return v;
+    }
+    void put_in_state(const std::string& id) {
+        emu.advance(1s);
+        (void)emu.clc().server_state(id);  // settles earlier jobs first
+        emu.clc().add_server(id, GetParam().power, GetParam().maintenance);
+    }
+    std::size_t posts() const {
+        std::string path = "/servers/";
+        path += GetParam().operation;
+        return emu.request_count("POST", path);
+    }
+};
+
+TEST_P(cli_desired, servers_already_in_the_state_are_unchanged_and_nothing_is_sent) {
+    const auto& c = GetParam();
+    put_in_state("WA1ALIASWB01");
+    put_in_state("WA1ALIASWB02");
+    for (bool wait : {false, true}) {
+        auto argv = command({"WA1ALIASWB01", "wa1aliaswb02"});
+        if (wait) argv.insert(argv.end(), fast_wait.begin(), fast_wait.end());
+        auto human = run_cli(argv, clc_env());
+        EXPECT_EQ(human.exit_code, 0) << human;
+        const auto lines = human.out_lines();
+        ASSERT_EQ(lines.size(), 2u) << human;
+        EXPECT_TRUE(lines[0].starts_with("WA1ALIASWB01: unchanged (")) << human;
+        EXPECT_TRUE(lines[1].starts_with("wa1aliaswb02: unchanged (")) << human;
+        EXPECT_TRUE(human.err.empty()) << human;  // nothing to wait for
+
+        argv.push_back("--json");
+        auto doc_run = run_cli(argv, clc_env());
+        EXPECT_EQ(doc_run.exit_code, 0) << doc_run;
+        const auto doc = doc_run.doc();
+        ASSERT_TRUE(doc.is_object()) << doc_run;
+        EXPECT_EQ(str(doc, "operation"), c.operation);
+        for (auto& r : doc.at("results").as_array()) {
+            EXPECT_EQ(str(r, "outcome"), "unchanged") << doc_run;
+            EXPECT_TRUE(r.as_object().contains(c.json_key)) << doc_run;
+            EXPECT_FALSE(r.as_object().contains("queued")) << doc_run;
+            EXPECT_FALSE(r.as_object().contains("error")) << doc_run;
+        }
+    }
+    EXPECT_EQ(posts(), 0u);
+    EXPECT_EQ(emu.request_count("GET", "/WA1ALIASWB0"), 8u);  // one read per server and run
+
+    // --force sends regardless, as before: the API decides.
+    auto forced = run_cli(args({"--json", "--force"}, command({"WA1ALIASWB01"})), clc_env());
+    EXPECT_TRUE(forced.exit_code == 0 || forced.exit_code == 1) << forced;
+    EXPECT_FALSE(forced.doc().at("results").as_array().at(0).as_object().contains("outcome")) << forced;
+    EXPECT_EQ(posts(), 1u);
+    EXPECT_EQ(emu.request_count("GET", "/WA1ALIASWB0"), 8u);  // no read with --force
+}
+
+TEST_P(cli_desired, only_the_servers_not_in_the_state_are_sent_and_a_second_run_is_unchanged) {
+    put_in_state("WA1ALIASWB01");
+    // WB02 fresh: the other state (started, out of maintenance), unless the command asks for exactly that.
+    emu.clc().add_server("WA1ALIASWB02", GetParam().power == serverops::clc::power_state::started
+                                             ? serverops::clc::power_state::stopped
+                                             : serverops::clc::power_state::started,
+                         !GetParam().maintenance);
+    auto argv = command({"WA1ALIASWB01", "WA1ALIASWB02"});
+    argv.push_back("--json");
+    argv.insert(argv.end(), fast_wait.begin(), fast_wait.end());
+    auto first = run_cli(argv, clc_env());
+    ASSERT_EQ(first.exit_code, 0) << first;
+    const auto doc = first.doc();
+    ASSERT_TRUE(doc.is_object()) << first;
+    auto& results = doc.at("results").as_array();
+    ASSERT_EQ(results.size(), 2u) << first;
+    EXPECT_EQ(str(results[0], "outcome"), "unchanged") << first;
+    EXPECT_EQ(str(results[1], "outcome"), "changed") << first;
+    EXPECT_EQ(str(results[1], "status"), "succeeded") << first;
+    EXPECT_EQ(posts(), 1u);
+
+    // The second run finds both in the state: unchanged, exit 0, no second POST.
+    auto second = run_cli(command({"WA1ALIASWB01", "WA1ALIASWB02"}), clc_env());
+    EXPECT_EQ(second.exit_code, 0) << second;
+    EXPECT_TRUE(contains(second.out, "WA1ALIASWB02: unchanged (")) << second;
+    EXPECT_EQ(posts(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    all, cli_desired,
+    ::testing::Values(
+        state_case{"power-on", "powerOn", serverops::clc::power_state::started, false, "powerState"},
+        state_case{"power-off", "powerOff", serverops::clc::power_state::stopped, false, "powerState"},
+        state_case{"shut-down", "shutDown", serverops::clc::power_state::stopped, false, "powerState"},
+        state_case{"pause", "pause", serverops::clc::power_state::paused, false, "powerState"},
+        state_case{"start-maintenance", "startMaintenance", serverops::clc::power_state::started, true,
+                   "inMaintenanceMode"},
+        state_case{"stop-maintenance", "stopMaintenance", serverops::clc::power_state::started, false,
+                   "inMaintenanceMode"},
+        state_case{"set-maintenance", "setMaintenance", serverops::clc::power_state::started, true,
+                   "inMaintenanceMode"}),
+    [](const auto& info) {
+        std::string n = info.param.word;
+        for (auto& ch : n)
+            if (ch == '-') ch = '_';
+        return n;
+    });
+
+TEST_F(cli, power_off_twice_the_second_run_is_unchanged_and_sends_no_post) {
+    auto first = run_cli(args({"clc", "power-off", "WA1ALIASWB03"}, fast_wait), clc_env());
+    ASSERT_EQ(first.exit_code, 0) << first;
+    EXPECT_TRUE(first.out.starts_with("WA1ALIASWB03: succeeded (job wa1-")) << first;
+    EXPECT_EQ(emu.request_count("POST", "/servers/powerOff"), 1u);
+
+    auto second = run_cli({"clc", "power-off", "WA1ALIASWB03"}, clc_env());
+    EXPECT_EQ(second.exit_code, 0) << second;  // before: "not queued", exit 1
+    EXPECT_EQ(second.out, "WA1ALIASWB03: unchanged (already stopped)\n") << second;
+    EXPECT_EQ(emu.request_count("POST", "/servers/powerOff"), 1u);
+
+    auto forced = run_cli({"clc", "power-off", "WA1ALIASWB03", "--force"}, clc_env());
+    EXPECT_EQ(forced.exit_code, 1) << forced;  // the API refuses a stopped server, as before
+    EXPECT_TRUE(forced.out.starts_with("WA1ALIASWB03: not queued - ")) << forced;
+    EXPECT_EQ(emu.request_count("POST", "/servers/powerOff"), 2u);
+}
+
+TEST_F(cli, an_undocumented_power_state_is_never_unchanged) {
+    emu.clc().add_server("WA1ALIASWB01", serverops::clc::power_state::other);  // powerState "other"
+    auto r = run_cli({"clc", "power-on", "WA1ALIASWB01", "--json"}, clc_env());
+    EXPECT_EQ(r.exit_code, 0) << r;
+    const auto doc = r.doc();
+    ASSERT_TRUE(doc.is_object()) << r;
+    const auto& entry = doc.at("results").as_array().at(0);
+    EXPECT_EQ(str(entry, "outcome"), "accepted") << r;
+    EXPECT_EQ(str(entry, "powerState"), "other") << r;
+    EXPECT_EQ(entry.at("queued"), true) << r;
+    EXPECT_EQ(emu.request_count("POST", "/servers/powerOn"), 1u);
+}
+
+TEST_F(cli, a_server_whose_read_is_unusable_fails_alone_and_is_not_sent) {
+    emu.inject(testing_ns::fault::status(200, "{\"id\":").only_method(serverops::verb::get).only_path("/WA1ALIASWB02"));
+    auto r = run_cli({"clc", "pause", "WA1ALIASWB01", "WA1ALIASWB02", "--json"}, clc_env());
+    EXPECT_EQ(r.exit_code, 1) << r;
+    const auto doc = r.doc();
+    ASSERT_TRUE(doc.is_object()) << r;
+    const auto& results = doc.at("results").as_array();
+    ASSERT_EQ(results.size(), 2u) << r;
+    EXPECT_EQ(str(results[0], "outcome"), "accepted") << r;
+    EXPECT_EQ(str(results[1], "outcome"), "failed") << r;
+    EXPECT_FALSE(results[1].as_object().contains("queued")) << r;  // never sent
+    EXPECT_TRUE(contains(str(results[1], "error"), "clc.getServer: malformed response")) << r;
+    EXPECT_TRUE(contains(r.err, "pause: 1 of 2 servers were not queued")) << r;
+    EXPECT_EQ(emu.request_count("POST", "/servers/pause"), 1u);
+    EXPECT_EQ(emu.clc().server_state("WA1ALIASWB02")->power_state, serverops::clc::power_state::started);
+
+    // An unknown server: its state cannot be read (404), so it is sent and the API answers for it.
+    auto unknown = run_cli({"clc", "pause", "WA1ALIASXX99"}, clc_env());
+    EXPECT_EQ(unknown.exit_code, 1) << unknown;
+    EXPECT_TRUE(unknown.out.starts_with("WA1ALIASXX99: not queued - ")) << unknown;
+    EXPECT_EQ(emu.request_count("POST", "/servers/pause"), 2u);
+}
+
+TEST_F(cli, a_read_that_fails_for_another_reason_ends_the_command_before_anything_is_sent) {
+    // A 5xx on every attempt of the second server's read: nothing is sent, not even for the first server.
+    emu.inject(testing_ns::fault::server_error().only_method(serverops::verb::get).only_path("/WA1ALIASWB02"), 3);
+    for (auto extra : {std::vector<std::string>{}, std::vector<std::string>{"--json"}}) {
+        auto r = run_cli(args({"clc", "shut-down", "WA1ALIASWB01", "WA1ALIASWB02"}, extra), clc_env());
+        emu.clear_faults();
+        EXPECT_EQ(r.exit_code, 3) << r;
+        EXPECT_TRUE(r.out.empty()) << r;  // nothing may have executed: no document
+        EXPECT_EQ(r.err_lines().size(), 1u) << r;
+        EXPECT_TRUE(contains(r.err, "clc.getServer: server error (HTTP 500)")) << r;
+        emu.inject(testing_ns::fault::server_error().only_method(serverops::verb::get).only_path("/WA1ALIASWB02"), 3);
+    }
+    EXPECT_EQ(emu.request_count("POST", "/servers/"), 0u);  // the logins only
+}
+
+TEST_F(cli, alien4cloud_enable_and_disable_are_desired_states) {
+    auto env = a4c_env();
+    for (bool enable : {true, false}) {
+        const std::string action = enable ? "enable" : "disable";
+        const std::string method = enable ? "POST" : "DELETE";
+        auto first = run_cli({"alien4cloud", "maintenance", action}, env);
+        EXPECT_EQ(first.exit_code, 0) << first;
+        EXPECT_EQ(first.out, enable ? "maintenance enabled\n" : "maintenance disabled\n") << first;
+        EXPECT_EQ(emu.a4c().maintenance_enabled(), enable);
+        EXPECT_EQ(emu.request_count(method, "/maintenance"), 1u);
+
+        auto second = run_cli({"alien4cloud", "maintenance", action}, env);
+        EXPECT_EQ(second.exit_code, 0) << second;
+        EXPECT_EQ(second.out, enable ? "maintenance: unchanged (already on)\n" : "maintenance: unchanged (already off)\n")
+            << second;
+        auto second_json = run_cli({"a4c", "maintenance", action, "--json"}, env);
+        EXPECT_EQ(second_json.exit_code, 0) << second_json;
+        std::string expected = "{\"operation\":\"";
+        expected += enable ? "enableMaintenance" : "disableMaintenance";
+        expected += "\",\"succeeded\":true,\"outcome\":\"unchanged\"}\n";
+        EXPECT_EQ(second_json.out, expected) << second_json;
+        EXPECT_EQ(emu.request_count(method, "/maintenance"), 1u);  // no second change
+
+        auto forced = run_cli({"alien4cloud", "maintenance", action, "--force"}, env);
+        EXPECT_EQ(forced.exit_code, 1) << forced;  // sent: the API refuses (409 already on / 404 not on)
+        EXPECT_EQ(emu.request_count(method, "/maintenance"), 2u);
+    }
+}
+
+TEST_F(cli, ucs_mode_set_is_a_desired_state) {
+    auto env = ucs_env();
+    for (auto extra : {std::vector<std::string>{}, std::vector<std::string>{"--json"}, fast_wait}) {
+        auto r = run_cli(args({"ucs", "mode", "set", "production"}, extra), env);  // production already
+        EXPECT_EQ(r.exit_code, 0) << r;
+        if (extra.size() == 1) {
+            const auto doc = r.doc();
+            EXPECT_EQ(str(doc, "outcome"), "unchanged") << r;
+            EXPECT_EQ(str(doc, "mode"), "production") << r;
+            EXPECT_EQ(str(doc.at("status"), "mode"), "production") << r;
+        } else {
+            EXPECT_EQ(r.out, "mode: unchanged (already production)\n") << r;
+        }
+    }
+    EXPECT_EQ(emu.request_count("POST", "/server/mode"), 0u);
+
+    auto changed = run_cli(args({"ucs", "mode", "set", "maintenance", "--json"}, fast_wait), env);
+    EXPECT_EQ(changed.exit_code, 0) << changed;
+    EXPECT_EQ(str(changed.doc(), "outcome"), "changed") << changed;
+    EXPECT_EQ(emu.request_count("POST", "/server/mode"), 1u);
+    emu.advance(1s);
+
+    auto forced = run_cli({"ucs", "mode", "set", "maintenance", "--force", "--json"}, env);
+    EXPECT_EQ(forced.exit_code, 0) << forced;
+    EXPECT_FALSE(forced.doc().as_object().contains("outcome")) << forced;
+    EXPECT_EQ(emu.request_count("POST", "/server/mode"), 2u);
+}
+
+TEST_F(cli, force_applies_only_to_state_commands) {
+    for (auto argv : {std::vector<std::string>{"clc", "reboot", "WA1ALIASWB01", "--force"},
+                      std::vector<std::string>{"clc", "status", "wa1-1", "--force"},
+                      std::vector<std::string>{"alien4cloud", "maintenance", "status", "--force"},
+                      std::vector<std::string>{"ucs", "mode", "get", "--force"}}) {
+        auto env = argv[0] == "clc" ? clc_env() : argv[0] == "ucs" ? ucs_env() : a4c_env();
+        auto r = run_cli(argv, env);
+        EXPECT_EQ(r.exit_code, 2) << shown(argv) << ": " << r;
+        EXPECT_TRUE(contains(r.err, "option --force does not apply here")) << r;
+    }
+    EXPECT_EQ(emu.request_count(), 0u);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 //   switching window, ucs::wait_until_mode riding it out, the 401 and 400 bodies.
 // - A4cFlowAllVendors: CLC, A4C and UCS through one transport type, one port, one client template.
 #include <serverops/a4c.hpp>
+#include <serverops/a4c/desired_state.hpp>
 #include <serverops/a4c/session.hpp>
 #include <serverops/beast/async_transport.hpp>
 #include <serverops/beast/sync_transport.hpp>
@@ -14,6 +15,7 @@
 #include <serverops/clc/session.hpp>
 #include <serverops/testing/full_emulator.hpp>
 #include <serverops/ucs.hpp>
+#include <serverops/ucs/desired_state.hpp>
 #include <serverops/ucs/session.hpp>
 #include <serverops/ucs/wait.hpp>
 
@@ -514,6 +516,57 @@ TEST_P(A4cFlow, EveryErrorBodyDecodesWithItsVendorCode) {
     expect(bad, errc::authentication_failed, 302, "", "");
 }
 
+TEST_P(A4cFlow, DesiredStateEnablesAndDisablesOnlyWhenTheStateDiffers) {
+    auto admin = as("admin", "admin");
+    auto ensure = [&](bool enabled) {
+        return admin.template invoke<a4c::maintenance_report>(
+            [enabled](auto& sync) { return a4c::ensure_maintenance(sync, enabled); },
+            [enabled](auto& async, auto token) { return a4c::async_ensure_maintenance(async, enabled, token); });
+    };
+    const auto changes = [&] {
+        return emu_->request_count("POST", rest_path("/maintenance")) +
+               emu_->request_count("DELETE", rest_path("/maintenance"));
+    };
+    auto off = ensure(false);  // off already
+    ASSERT_TRUE(off) << off.error();
+    EXPECT_EQ(off.value().outcome, target_outcome::unchanged);
+    EXPECT_EQ(off.value().observed, "off");
+    EXPECT_EQ(changes(), 0u);
+
+    auto on = ensure(true);
+    ASSERT_TRUE(on) << on.error();
+    EXPECT_EQ(on.value().outcome, target_outcome::changed);
+    ASSERT_TRUE(on.value().before);
+    EXPECT_FALSE(on.value().before->enabled);
+    EXPECT_TRUE(emu_->a4c().maintenance_enabled());
+    auto again = ensure(true);
+    ASSERT_TRUE(again) << again.error();
+    EXPECT_EQ(again.value().outcome, target_outcome::unchanged);
+    EXPECT_EQ(changes(), 1u) << "no second POST";
+
+    // A maintenance started by the server itself is on: enabling is unchanged; disabling is sent and refused.
+    emu_->a4c().reset_maintenance();
+    emu_->a4c().enable_system_maintenance();
+    auto system_on = ensure(true);
+    ASSERT_TRUE(system_on) << system_on.error();
+    EXPECT_EQ(system_on.value().outcome, target_outcome::unchanged);
+    auto refused = ensure(false);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(changes(), 2u);
+
+    // A non-admin may read: unchanged needs no rights; a change does.
+    emu_->a4c().reset_maintenance();
+    auto frodo = as("frodo", "frodo");
+    auto read_only = frodo.template invoke<a4c::maintenance_report>(
+        [](auto& sync) { return a4c::ensure_maintenance(sync, false); },
+        [](auto& async, auto token) { return a4c::async_ensure_maintenance(async, false, token); });
+    ASSERT_TRUE(read_only) << read_only.error();
+    EXPECT_EQ(read_only.value().outcome, target_outcome::unchanged);
+    if (GetParam().m != mode::sync) {
+        EXPECT_EQ(wire_->completions(), wire_->runs());
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(A4cFlow, A4cFlow,
                          ::testing::Values(a4c_param{mode::sync, "", a4c::rest_prefix::v1},
                                            a4c_param{mode::callback, "", a4c::rest_prefix::latest},
@@ -704,6 +757,62 @@ TEST_P(UcsFlow, BadBodiesAre400) {
     ASSERT_TRUE(mixed_case) << mixed_case.error();
     EXPECT_EQ(mixed_case.value().mode, ucs::server_mode::maintenance);
     EXPECT_EQ(emu_->ucs().switches(), 1u);
+}
+
+TEST_P(UcsFlow, DesiredStateSwitchesOnlyWhenTheModeDiffers) {
+    start();
+    auto s = session(good_context());
+    auto ensure = [&](ucs::server_mode target, bool wait) {
+        const auto p = polling();
+        return s.template invoke<ucs::mode_report>(
+            [&](auto& sync) { return wait ? ucs::ensure_mode_and_wait(sync, target, p) : ucs::ensure_mode(sync, target); },
+            [target, wait, p](auto& async, auto token) {
+                return wait ? ucs::async_ensure_mode_and_wait(async, target, p, token)
+                            : ucs::async_ensure_mode(async, target, token);
+            });
+    };
+    const auto posts = [&] { return emu_->request_count("POST", path("/server/mode")); };
+    for (bool wait : {false, true}) {
+        auto same = ensure(ucs::server_mode::production, wait);
+        ASSERT_TRUE(same) << same.error();
+        EXPECT_EQ(same.value().outcome, target_outcome::unchanged);
+        EXPECT_EQ(same.value().observed, "production");
+        ASSERT_TRUE(same.value().status);
+        EXPECT_EQ(same.value().status->mode, ucs::server_mode::production);
+    }
+    EXPECT_EQ(posts(), 0u);
+
+    auto switched = ensure(ucs::server_mode::maintenance, true);
+    ASSERT_TRUE(switched) << switched.error();
+    EXPECT_EQ(switched.value().outcome, target_outcome::changed);
+    EXPECT_EQ(switched.value().observed, "production");
+    ASSERT_TRUE(switched.value().status);
+    EXPECT_EQ(switched.value().status->mode, ucs::server_mode::maintenance);
+    EXPECT_EQ(posts(), 1u);
+
+    auto again = ensure(ucs::server_mode::maintenance, false);
+    ASSERT_TRUE(again) << again.error();
+    EXPECT_EQ(again.value().outcome, target_outcome::unchanged);
+
+    emu_->ucs().set_switch_delay(std::chrono::hours(1));  // the next switch's 503 window stays open
+    auto accepted = ensure(ucs::server_mode::production, false);
+    ASSERT_TRUE(accepted) << accepted.error();
+    EXPECT_EQ(accepted.value().outcome, target_outcome::accepted);
+    ASSERT_TRUE(accepted.value().switched);
+    EXPECT_EQ(posts(), 2u);
+
+    // In the switching window the status answers 503: the read fails, nothing is sent.
+    auto no_retry = session(good_context(), session_opts(retry_policy::none()));
+    auto busy = no_retry.template invoke<ucs::mode_report>(
+        [](auto& sync) { return ucs::ensure_mode(sync, ucs::server_mode::maintenance); },
+        [](auto& async, auto token) { return ucs::async_ensure_mode(async, ucs::server_mode::maintenance, token); });
+    ASSERT_TRUE(emu_->ucs().switching());
+    ASSERT_FALSE(busy);
+    EXPECT_TRUE(busy.error().is(errc::mode_switching)) << busy.error();
+    EXPECT_EQ(posts(), 2u);
+    if (GetParam().m != mode::sync) {
+        EXPECT_EQ(wire_->completions(), wire_->runs());
+    }
 }
 
 TEST(UcsFlowAsync, CancellationStopsTheWaitInTheSwitchWindow) {

@@ -4,11 +4,14 @@
 #include <serverops/beast/async_transport.hpp>
 #include <serverops/beast/sync_transport.hpp>
 #include <serverops/clc.hpp>
+#include <serverops/clc/desired_state.hpp>
 #include <serverops/clc/session.hpp>
 #include <serverops/testing/emulator.hpp>
 
 #include "../common/run_modes.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
@@ -53,6 +56,19 @@ public:
     result<clc::wait_result> start_and_wait(const Op& op, const polling_policy& p) {
         if (sync_) return sync_->start_and_wait(op, p);
         return run<clc::wait_result>([&, op](auto token) { return async_->async_start_and_wait(op, p, token); });
+    }
+
+    template <class Op>
+    result<clc::ensure_result> ensure(const Op& op) {
+        if (sync_) return clc::ensure_state(*sync_, op);
+        return run<clc::ensure_result>([&, op](auto token) { return clc::async_ensure_state(*async_, op, token); });
+    }
+
+    template <class Op>
+    result<clc::ensure_result> ensure_and_wait(const Op& op, const polling_policy& p) {
+        if (sync_) return clc::ensure_state_and_wait(*sync_, op, p);
+        return run<clc::ensure_result>(
+            [&, op](auto token) { return clc::async_ensure_state_and_wait(*async_, op, p, token); });
     }
 
     int completions() const { return completions_; }
@@ -299,6 +315,120 @@ TEST_P(ClcFlow, UnknownCertificateAuthorityIsRejected) {
     ASSERT_FALSE(r);
     EXPECT_TRUE(r.error().is(errc::tls_failure)) << r.error();
     EXPECT_NE(r.error().message().find("certificate"), std::string::npos) << r.error();
+}
+
+TEST_P(ClcFlow, DesiredStateSendsOnlyTheServersThatDiffer) {
+    emu_->clc().add_server("WA1ALIASWB02", clc::power_state::stopped);
+    auto d = make();
+    const clc::power_off off{{"WA1ALIASWB01", "wa1aliaswb02", "WA1ALIASXX00"}};
+    auto first = d.ensure_and_wait(off, polling_);
+    ASSERT_TRUE(first) << first.error();
+    const auto& r = first.value();
+    ASSERT_EQ(r.servers.size(), 3u);
+    EXPECT_TRUE(r.waited);
+    EXPECT_EQ(r.servers[0].outcome, target_outcome::changed);
+    EXPECT_EQ(r.servers[0].observed, "started");
+    EXPECT_EQ(r.servers[0].last_status, clc::job_status::succeeded);
+    EXPECT_EQ(r.servers[1].outcome, target_outcome::unchanged);
+    EXPECT_EQ(r.servers[1].observed, "stopped");
+    EXPECT_FALSE(r.servers[1].sent);
+    EXPECT_EQ(r.servers[2].outcome, target_outcome::failed);  // unknown: read 404, sent, not queued
+    EXPECT_TRUE(r.servers[2].sent);
+    EXPECT_TRUE(r.servers[2].problem && r.servers[2].problem->is(errc::not_queued));
+    ASSERT_TRUE(r.batch);
+    EXPECT_EQ(r.batch->servers.size(), 2u) << "only the servers that needed it";
+    EXPECT_EQ(emu_->request_count("POST", "/servers/powerOff"), 1u);
+    EXPECT_EQ(emu_->clc().server_state("WA1ALIASWB01")->power_state, clc::power_state::stopped);
+
+    // Again: every known server is in the state now; only the unknown one is sent.
+    auto second = d.ensure(clc::power_off{{"WA1ALIASWB01", "wa1aliaswb02"}});
+    ASSERT_TRUE(second) << second.error();
+    EXPECT_TRUE(second.value().all_succeeded());
+    EXPECT_EQ(second.value().count(target_outcome::unchanged), 2u);
+    EXPECT_FALSE(second.value().batch) << "nothing to send";
+    EXPECT_EQ(emu_->request_count("POST", "/servers/powerOff"), 1u);
+
+    // Maintenance, per server: on for one already on, and one off.
+    emu_->clc().add_server("WA1ALIASWB03", clc::power_state::started, true);
+    clc::set_maintenance mixed;
+    mixed.servers = {{"WA1ALIASWB03", true}, {"WA1ALIASWB04", true}};
+    auto maintenance = d.ensure(mixed);
+    ASSERT_TRUE(maintenance) << maintenance.error();
+    EXPECT_EQ(maintenance.value().servers[0].outcome, target_outcome::unchanged);
+    EXPECT_EQ(maintenance.value().servers[1].outcome, target_outcome::accepted);
+    EXPECT_FALSE(maintenance.value().servers[1].status_id.empty());
+    if (GetParam().m != mode::sync) {
+        EXPECT_EQ(d.completions(), 3);
+    }
+}
+
+TEST_P(ClcFlow, DesiredStateReadFailuresNeverSendBlindly) {
+    auto d = make();
+    // A 5xx on every attempt of one read: the call fails with it, and no batch is sent for anyone.
+    emu_->inject(fault::server_error().only_method(verb::get).only_path("/WA1ALIASWB02"), 3);
+    auto failed = d.ensure(clc::pause{{"WA1ALIASWB01", "WA1ALIASWB02"}});
+    ASSERT_FALSE(failed);
+    EXPECT_TRUE(failed.error().is(errc::server_error)) << failed.error();
+    EXPECT_EQ(failed.error().operation, clc::get_server::name);
+    EXPECT_EQ(emu_->request_count("POST", "/servers/pause"), 0u);
+
+    // Malformed JSON about one server: that server fails, the other is sent.
+    emu_->clear_faults();
+    emu_->inject(fault::status(200, "{\"id\":").only_method(verb::get).only_path("/WA1ALIASWB02"));
+    auto partial = d.ensure(clc::pause{{"WA1ALIASWB01", "WA1ALIASWB02"}});
+    ASSERT_TRUE(partial) << partial.error();
+    EXPECT_EQ(partial.value().servers[0].outcome, target_outcome::accepted);
+    EXPECT_EQ(partial.value().servers[1].outcome, target_outcome::failed);
+    EXPECT_FALSE(partial.value().servers[1].sent);
+    EXPECT_EQ(emu_->request_count("POST", "/servers/pause"), 1u);
+
+    // Bad credentials: one login attempt, nothing read, nothing sent.
+    auto bad = make({"user", "wrong"});
+    auto denied = bad.ensure(clc::start_maintenance{{"WA1ALIASWB01"}});
+    ASSERT_FALSE(denied);
+    EXPECT_TRUE(denied.error().is(errc::authentication_failed)) << denied.error();
+    EXPECT_EQ(emu_->request_count("POST", "/startMaintenance"), 0u);
+}
+
+TEST(ClcFlowAsync, DesiredStateCompletesOnceNeverInlineAndCancelsBeforeSending) {
+    emulator e;
+    ASSERT_TRUE(e.start());
+    asio::io_context io;
+    beast_async_transport transport(io.get_executor(), parse_endpoint(e.clc_base_url()).value(), transport_options{});
+    clc::session<beast_async_transport&> s(transport, {"user", "password"},
+                                           clc::context::from_base_url(e.clc_base_url()).value());
+    // Invalid (no server): still completed later, never inside the initiating call.
+    int completions = 0;
+    std::optional<result<clc::ensure_result>> out;
+    clc::async_ensure_state(s, clc::power_on{}, [&](result<clc::ensure_result> r) {
+        ++completions;
+        out.emplace(std::move(r));
+    });
+    EXPECT_FALSE(out) << "completed inline";
+    io.run();
+    ASSERT_TRUE(out);
+    EXPECT_EQ(completions, 1);
+    ASSERT_FALSE(*out);
+    EXPECT_TRUE(out->error().is(errc::invalid_request));
+    EXPECT_EQ(e.request_count(), 0u);
+
+    // Cancelled while reading: errc::cancelled, nothing sent.
+    out.reset();
+    asio::cancellation_signal signal;
+    clc::async_ensure_state(s, clc::shut_down{{"WA1ALIASWB01", "WA1ALIASWB02"}},
+                            asio::bind_cancellation_slot(signal.slot(), [&](result<clc::ensure_result> r) {
+                                ++completions;
+                                out.emplace(std::move(r));
+                            }));
+    EXPECT_FALSE(out);
+    signal.emit(asio::cancellation_type::terminal);
+    io.restart();
+    io.run();
+    ASSERT_TRUE(out);
+    EXPECT_EQ(completions, 2);
+    ASSERT_FALSE(*out);
+    EXPECT_TRUE(out->error().is(errc::cancelled)) << out->error();
+    EXPECT_EQ(e.request_count("POST", "/servers/shutDown"), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Matrix, ClcFlow,

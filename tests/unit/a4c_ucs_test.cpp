@@ -3,9 +3,11 @@
 // scenarios of Alien4Cloud's own maintenance acceptance feature (see ../shared/recorded/alien4cloud/STEPS.md)
 // driven against a stateful fake of the server.
 #include <serverops/a4c.hpp>
+#include <serverops/a4c/desired_state.hpp>
 #include <serverops/client.hpp>
 #include <serverops/testing/mock_transport.hpp>
 #include <serverops/ucs.hpp>
+#include <serverops/ucs/desired_state.hpp>
 
 #include "../common/a4c_scenarios.hpp"
 #include "../common/hostile_input.hpp"
@@ -1593,6 +1595,144 @@ TEST(A4cUcsContext, FromBaseUrlRefusesBadPortsHostsAndDotSegments) {
         auto u = ucs::context::from_base_url(url);
         ASSERT_FALSE(u) << url;
         EXPECT_TRUE(u.error().is(errc::invalid_request)) << url;
+    }
+}
+
+// ---------------------------------------------------------------- desired state (pure decision)
+
+TEST(A4cDesiredState, EveryWantedStateAgainstEveryReadAnswer) {
+    // GET answers, decoded by the real decoder: off, on (user or system triggered), hostile and malformed bodies.
+    struct read_case {
+        unsigned status;
+        std::string body;
+        std::optional<bool> enabled;  ///< the state it reads as; nullopt: the read fails
+    };
+    const std::vector<read_case> reads = {
+        {200, R"({"data":null,"error":null})", false},
+        {200, R"({"error":null})", false},
+        {200, R"({"data":{"id":"mms_id","userTriggered":true,"user":"admin","log":[]},"error":null})", true},
+        {200, R"({"data":{"id":"mms_id","userTriggered":false},"error":null})", true},
+        {200, R"({"data":{}})", true},
+        {200, R"({"data":"on"})", std::nullopt},
+        {200, R"({"data":true})", std::nullopt},
+        {200, "<html>", std::nullopt},
+        {200, "", std::nullopt},
+        {404, R"({"data":null,"error":{"code":504,"message":"x"}})", std::nullopt},
+        {401, R"({"data":null,"error":{"code":100,"message":"x"}})", std::nullopt},
+        {503, "", std::nullopt},
+        {500, "oops", std::nullopt},
+    };
+    for (bool want : {true, false}) {
+        for (auto& rc : reads) {
+            const auto read = a4c::get_maintenance_state{}.decode(make_response(rc.status, rc.body));
+            ASSERT_EQ(read.has_value(), rc.enabled.has_value()) << rc.body;
+            auto decided = a4c::decide_maintenance(read, want);
+            if (!read) {
+                // A 404 leaves the state unknown: the change is sent. Any other failed read fails the call.
+                if (read.error().is(errc::not_found)) {
+                    ASSERT_TRUE(decided) << decided.error();
+                    EXPECT_FALSE(decided.value()) << "sent";
+                } else {
+                    ASSERT_FALSE(decided) << rc.body;
+                    EXPECT_EQ(decided.error().code, read.error().code);
+                }
+                continue;
+            }
+            ASSERT_TRUE(decided) << decided.error();
+            if (*rc.enabled == want) {
+                ASSERT_TRUE(decided.value()) << rc.body;
+                EXPECT_EQ(decided.value()->outcome, target_outcome::unchanged);
+                EXPECT_EQ(decided.value()->observed, want ? "on" : "off");
+            } else {
+                EXPECT_FALSE(decided.value()) << "must be sent: " << rc.body;
+            }
+        }
+    }
+}
+
+TEST(A4cDesiredState, OnlyTheApisAlreadyInThatStateAnswersCountAsUnchanged) {
+    const result<a4c::maintenance_state> off = a4c::maintenance_state{};
+    auto answer = [](bool enable, unsigned status, std::string body) {
+        return enable ? a4c::enable_maintenance{}.decode(make_response(status, body))
+                      : a4c::disable_maintenance{}.decode(make_response(status, body));
+    };
+    struct change_case {
+        bool enable;
+        unsigned status;
+        std::string body;
+        std::optional<target_outcome> outcome;  ///< nullopt: the call fails
+    };
+    const std::vector<change_case> cases = {
+        {true, 201, R"({"data":null,"error":null})", target_outcome::changed},
+        {true, 409, R"({"data":null,"error":{"code":502,"message":"Maintenance mode is already enabled."}})",
+         target_outcome::unchanged},
+        {true, 409, "", std::nullopt},  // a conflict without the API's code: not known to be the same state
+        {true, 404, R"({"data":null,"error":{"code":504,"message":"x"}})", std::nullopt},
+        {true, 403, R"({"data":null,"error":{"code":102,"message":"x"}})", std::nullopt},
+        {true, 500, "", std::nullopt},
+        {false, 200, R"({"data":null,"error":null})", target_outcome::changed},
+        {false, 404, R"({"data":null,"error":{"code":504,"message":"Maintenance mode is not enabled."}})",
+         target_outcome::unchanged},
+        {false, 404, "", std::nullopt},  // a 404 without the code may be a wrong URL
+        {false, 409, R"({"data":null,"error":{"code":502,"message":"x"}})", std::nullopt},
+        {false, 500, "", std::nullopt},
+    };
+    for (auto& c : cases) {
+        auto r = a4c::after_change(off, c.enable, answer(c.enable, c.status, c.body));
+        ASSERT_EQ(r.has_value(), c.outcome.has_value()) << c.status << " " << c.body;
+        if (r) {
+            EXPECT_EQ(r.value().outcome, *c.outcome) << c.status << " " << c.body;
+        }
+    }
+}
+
+TEST(UcsDesiredState, EveryWantedModeAgainstEveryReadAnswer) {
+    struct read_case {
+        unsigned status;
+        std::string body;
+        std::optional<ucs::server_mode> mode;  ///< nullopt: the read fails
+    };
+    const std::vector<read_case> reads = {
+        {200, R"({"mode":"maintenance"})", ucs::server_mode::maintenance},
+        {200, R"({"mode":"MAINTENANCE","version":"8.5"})", ucs::server_mode::maintenance},
+        {200, R"({"mode":"production"})", ucs::server_mode::production},
+        {200, R"({"mode":"Production"})", ucs::server_mode::production},
+        {200, R"({"mode":"standby"})", std::nullopt},
+        {200, R"({"mode":""})", std::nullopt},
+        {200, R"({"mode":"production "})", std::nullopt},
+        {200, R"({"mode":1})", std::nullopt},
+        {200, R"({})", std::nullopt},
+        {200, "not json", std::nullopt},
+        {404, "", std::nullopt},
+        {503, R"({"http_code":503})", std::nullopt},
+        {401, "", std::nullopt},
+    };
+    for (auto want : {ucs::server_mode::maintenance, ucs::server_mode::production}) {
+        for (auto& rc : reads) {
+            const auto read = ucs::get_server_status{}.decode(make_response(rc.status, rc.body));
+            ASSERT_EQ(read.has_value(), rc.mode.has_value()) << rc.body;
+            auto decided = ucs::decide_mode(read, want);
+            if (!read) {
+                // An undocumented mode or a 404: unknown, the switch is sent. Any other failed read fails the call.
+                if (read.error().is(errc::not_found) || read.error().is(errc::unknown_enum_value)) {
+                    ASSERT_TRUE(decided) << decided.error();
+                    EXPECT_FALSE(decided.value()) << "sent: " << rc.body;
+                } else {
+                    ASSERT_FALSE(decided) << rc.body;
+                    EXPECT_EQ(decided.error().code, read.error().code);
+                }
+                continue;
+            }
+            ASSERT_TRUE(decided) << decided.error();
+            if (*rc.mode == want) {
+                ASSERT_TRUE(decided.value()) << rc.body;
+                EXPECT_EQ(decided.value()->outcome, target_outcome::unchanged);
+                EXPECT_EQ(decided.value()->observed, ucs::to_string(want));
+                EXPECT_EQ(decided.value()->status->mode, want);
+            } else {
+                EXPECT_FALSE(decided.value()) << "must be sent: " << rc.body;
+            }
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 // CenturyLink Cloud v2 operations: encoding, decoding of every documented shape, and every recorded exchange in
 // tests/data/clc (copied from ../shared/recorded/clc; see tests/data/README.md for their origin).
 #include <serverops/clc.hpp>
+#include <serverops/clc/desired_state.hpp>
 #include <serverops/clc/detail/token.hpp>
 #include <serverops/client.hpp>
 #include <serverops/testing/mock_transport.hpp>
@@ -16,9 +17,12 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <variant>
 
 namespace {
 
@@ -796,6 +800,273 @@ TEST(ClcEncode, ABearerTokenWithAControlCharacterIsRefusedBeforeSending) {
     good.account_alias = "WA1";
     good.bearer_token = "eyJhbGciOi.eyJleHAiOjF9.c2ln-_~+/=";
     EXPECT_TRUE(encode(clc::get_status{"wa1-1"}, good));
+}
+
+// ---------------------------------------------------------------- desired state (pure decision)
+
+/// A GET /v2/servers answer with this powerState text (raw JSON string content) and maintenance flag, decoded by the
+/// real decoder: the decision sees exactly what the wire gives.
+result<clc::server_info> server_read(std::string_view power_json_text, bool maintenance) {
+    std::string body = R"({"id":"wa1aliaswb01","status":"active","details":{"powerState":")";
+    body += power_json_text;
+    body += R"(","inMaintenanceMode":)";
+    body += maintenance ? "true" : "false";
+    body += "}}";
+    return clc::get_server{"x"}.decode(make_response(200, body));
+}
+
+/// Every desired-state batch: how it is built for one server, and the state it wants, written independently of the
+/// library's table (the oracle).
+struct desired_case {
+    const char* name;
+    std::function<std::variant<clc::power_on, clc::power_off, clc::shut_down, clc::pause, clc::start_maintenance,
+                               clc::stop_maintenance, clc::set_maintenance>(std::vector<std::string>)>
+        make;
+    std::optional<std::string> power;  ///< the exact powerState text that means "already there"
+    std::optional<bool> maintenance;   ///< or the maintenance flag that does
+};
+
+const std::vector<desired_case>& desired_cases() {
+    static const std::vector<desired_case> cases = {
+        {"power-on", [](auto ids) { return clc::power_on{ids}; }, "started", std::nullopt},
+        {"power-off", [](auto ids) { return clc::power_off{ids}; }, "stopped", std::nullopt},
+        {"shut-down", [](auto ids) { return clc::shut_down{ids}; }, "stopped", std::nullopt},
+        {"pause", [](auto ids) { return clc::pause{ids}; }, "paused", std::nullopt},
+        {"start-maintenance", [](auto ids) { return clc::start_maintenance{ids}; }, std::nullopt, true},
+        {"stop-maintenance", [](auto ids) { return clc::stop_maintenance{ids}; }, std::nullopt, false},
+        {"set-maintenance on",
+         [](auto ids) {
+             clc::set_maintenance op;
+             for (auto& id : ids) op.servers.push_back({id, true});
+             return op;
+         },
+         std::nullopt, true},
+        {"set-maintenance off",
+         [](auto ids) {
+             clc::set_maintenance op;
+             for (auto& id : ids) op.servers.push_back({id, false});
+             return op;
+         },
+         std::nullopt, false},
+    };
+    return cases;
+}
+
+/// The ids a plan's request names, whatever its type.
+template <class Op>
+std::vector<std::string> request_ids(const Op& op) {
+    if constexpr (std::same_as<Op, clc::set_maintenance>) return op.ids();
+    else return op.server_ids;
+}
+
+TEST(ClcDesiredState, EveryActionAgainstEveryReadState) {
+    // Documented values, their case variants, undocumented and garbage text (as JSON string contents).
+    const std::vector<std::string> power_texts = {"started", "stopped", "paused", "Started", "STOPPED", "Paused",
+                                                  "",        "stopping", "starting", "archived", " stopped",
+                                                  "stopped ", "paus\\u00e9d", "\\u0000stopped", "\\u001b[2J", "null"};
+    for (const auto& c : desired_cases()) {
+        for (const auto& text : power_texts) {
+            for (bool maintenance : {false, true}) {
+                std::visit(
+                    [&](const auto& op) {
+                        auto read = server_read(text, maintenance);
+                        ASSERT_TRUE(read) << read.error();
+                        clc::server_reads reads;
+                        reads.emplace("WA1ALIASWB01", read);
+                        auto p = clc::plan(op, reads);
+                        ASSERT_TRUE(p) << p.error();
+                        ASSERT_EQ(p.value().servers.size(), 1u);
+                        const bool already = c.power ? read.value().power_state_text == *c.power
+                                                     : maintenance == *c.maintenance;
+                        const auto& ps = p.value().servers[0];
+                        EXPECT_EQ(ps.decision, already ? target_decision::skip : target_decision::send)
+                            << c.name << " on powerState '" << text << "', maintenance " << maintenance;
+                        EXPECT_EQ(p.value().sends(), !already);
+                        EXPECT_EQ(request_ids(p.value().request).size(), already ? 0u : 1u);
+                        EXPECT_FALSE(ps.problem);
+                        EXPECT_EQ(ps.observed, c.power ? read.value().power_state_text
+                                                       : std::string(maintenance ? "on" : "off"));
+                    },
+                    c.make({"wa1aliaswb01"}));
+            }
+        }
+    }
+}
+
+TEST(ClcDesiredState, EveryReadFailureIsSentFailedOrEndsTheCall) {
+    // The oracle: what each kind of read failure does (see serverops/desired_state.hpp).
+    const std::vector<std::pair<errc, target_decision>> failures = {
+        {errc::not_found, target_decision::send},            {errc::unknown_enum_value, target_decision::send},
+        {errc::bad_request, target_decision::fail},          {errc::conflict, target_decision::fail},
+        {errc::client_error, target_decision::fail},         {errc::unexpected_status, target_decision::fail},
+        {errc::malformed_response, target_decision::fail},   {errc::unexpected_response, target_decision::fail},
+        {errc::body_too_large, target_decision::fail},       {errc::unauthorized, target_decision::abort},
+        {errc::forbidden, target_decision::abort},           {errc::authentication_failed, target_decision::abort},
+        {errc::transport_failure, target_decision::abort},   {errc::timeout, target_decision::abort},
+        {errc::tls_failure, target_decision::abort},         {errc::connection_closed, target_decision::abort},
+        {errc::cancelled, target_decision::abort},           {errc::server_error, target_decision::abort},
+        {errc::unavailable, target_decision::abort},         {errc::too_many_requests, target_decision::abort},
+        {errc::invalid_request, target_decision::abort},     {errc::deadline_exceeded, target_decision::abort},
+    };
+    for (const auto& c : desired_cases()) {
+        for (auto [kind, expected] : failures) {
+            std::visit(
+                [&](const auto& op) {
+                    // The failing server sits between two readable ones that need the change.
+                    clc::server_reads reads;
+                    reads.emplace("A", server_read("other-state", !c.maintenance.value_or(false)));
+                    error e(kind, "read failed");
+                    e.operation = clc::get_server::name;
+                    reads.emplace("B", result<clc::server_info>(failure(e)));
+                    reads.emplace("C", server_read("other-state", !c.maintenance.value_or(false)));
+                    auto p = clc::plan(op, reads);
+                    if (expected == target_decision::abort) {
+                        ASSERT_FALSE(p) << c.name << " " << make_error_code(kind).message();
+                        EXPECT_TRUE(p.error().is(kind));
+                        return;
+                    }
+                    ASSERT_TRUE(p) << p.error();
+                    const auto& servers = p.value().servers;
+                    ASSERT_EQ(servers.size(), 3u);
+                    EXPECT_EQ(servers[0].decision, target_decision::send);
+                    EXPECT_EQ(servers[1].decision, expected) << c.name << " " << make_error_code(kind).message();
+                    EXPECT_TRUE(servers[1].observed.empty());
+                    EXPECT_EQ(servers[1].problem.has_value(), expected == target_decision::fail);
+                    EXPECT_EQ(servers[2].decision, target_decision::send);
+                    const auto sent = request_ids(p.value().request);
+                    const std::vector<std::string> all{"A", "B", "C"}, readable{"A", "C"};
+                    EXPECT_EQ(sent, expected == target_decision::send ? all : readable);
+                },
+                c.make({"A", "B", "C"}));
+        }
+    }
+}
+
+TEST(ClcDesiredState, PlanKeepsRequestOrderDuplicatesAndSpelling) {
+    clc::server_reads reads;
+    reads.emplace("WA1ALIASWB01", server_read("stopped", false));
+    reads.emplace("wa1aliaswb02", server_read("started", false));
+    auto p = clc::plan(clc::power_off{{"wa1aliaswb02", "WA1ALIASWB01", "Wa1AliasWb02", "wa1aliaswb01"}}, reads);
+    ASSERT_TRUE(p) << p.error();
+    ASSERT_EQ(p.value().servers.size(), 4u);
+    EXPECT_EQ(p.value().servers[0].decision, target_decision::send);
+    EXPECT_EQ(p.value().servers[1].decision, target_decision::skip);
+    EXPECT_EQ(p.value().servers[2].decision, target_decision::send);
+    EXPECT_EQ(p.value().servers[3].decision, target_decision::skip);
+    EXPECT_EQ(p.value().servers[2].server_id, "Wa1AliasWb02");  // as the caller wrote it
+    EXPECT_EQ(p.value().request.server_ids, (std::vector<std::string>{"wa1aliaswb02", "Wa1AliasWb02"}));
+
+    // One read per server, whatever the spelling.
+    EXPECT_EQ(clc::ids_to_read(clc::power_off{{"a", "B", "A", "b", "c"}}), (std::vector<std::string>{"a", "B", "c"}));
+
+    // A server without a read is a bug of the caller, never "unchanged".
+    auto missing = clc::plan(clc::power_off{{"WA1ALIASWB01", "WA1ALIASWB09"}}, reads);
+    ASSERT_FALSE(missing);
+    EXPECT_TRUE(missing.error().is(errc::invalid_request));
+}
+
+TEST(ClcDesiredState, ConflictingSettingsOfOneServerAreAlwaysSent) {
+    clc::server_reads reads;
+    reads.emplace("A", server_read("started", true));
+    reads.emplace("B", server_read("started", true));
+    clc::set_maintenance op;
+    op.servers = {{"A", true}, {"B", true}, {"a", false}, {"B", true}};
+    auto p = clc::plan(op, reads);
+    ASSERT_TRUE(p) << p.error();
+    // A: on then off (the API applies the last): both sent as asked. B: on twice, already on: unchanged.
+    EXPECT_EQ(p.value().servers[0].decision, target_decision::send);
+    EXPECT_EQ(p.value().servers[1].decision, target_decision::skip);
+    EXPECT_EQ(p.value().servers[2].decision, target_decision::send);
+    EXPECT_EQ(p.value().servers[3].decision, target_decision::skip);
+    ASSERT_EQ(p.value().request.servers.size(), 2u);
+    EXPECT_TRUE(p.value().request.servers[0].in_maintenance_mode);
+    EXPECT_FALSE(p.value().request.servers[1].in_maintenance_mode);
+}
+
+TEST(ClcDesiredState, TheFirstReadFailureInRequestOrderEndsTheCall) {
+    clc::server_reads reads;
+    reads.emplace("A", result<clc::server_info>(failure(errc::timeout, "first")));
+    reads.emplace("B", result<clc::server_info>(failure(errc::unauthorized, "second")));
+    auto p = clc::plan(clc::pause{{"B", "A"}}, reads);
+    ASSERT_FALSE(p);
+    EXPECT_TRUE(p.error().is(errc::unauthorized));
+}
+
+TEST(ClcDesiredState, ResultsMapTheBatchAnswerAndTheWaitOntoEveryServer) {
+    clc::server_reads reads;
+    reads.emplace("A", server_read("stopped", false));
+    reads.emplace("B", server_read("started", false));
+    reads.emplace("C", server_read("started", false));
+    reads.emplace("D", server_read("started", false));
+    reads.emplace("E", result<clc::server_info>(failure(errc::malformed_response, "garbage")));
+    const clc::power_off op{{"A", "B", "C", "D", "E"}};
+    auto p = clc::plan(op, reads);
+    ASSERT_TRUE(p) << p.error();
+    EXPECT_EQ(p.value().request.server_ids, (std::vector<std::string>{"B", "C", "D"}));
+    auto answer = p.value().request.decode(make_response(200, R"([
+      {"server":"b","isQueued":true,"links":[{"rel":"status","href":"/v2/operations/alias/status/wa1-7","id":"wa1-7"}]},
+      {"server":"c","isQueued":false,"errorMessage":"The server already in desired state."},
+      {"server":"d","isQueued":false,"errorMessage":"The operation cannot be queued because the server cannot be found or it is not in a valid state."}])"));
+    ASSERT_TRUE(answer) << answer.error();
+    auto r = clc::result_of(p.value(), &answer.value());
+    ASSERT_EQ(r.servers.size(), 5u);
+    const std::vector<target_outcome> expected = {target_outcome::unchanged, target_outcome::accepted,
+                                                  target_outcome::unchanged, target_outcome::failed,
+                                                  target_outcome::failed};
+    for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(r.servers[i].outcome, expected[i]) << i;
+    EXPECT_FALSE(r.servers[0].sent);
+    EXPECT_EQ(r.servers[0].observed, "stopped");
+    EXPECT_EQ(r.servers[1].status_id, "wa1-7");
+    EXPECT_TRUE(r.servers[2].sent);
+    EXPECT_TRUE(r.servers[3].problem && r.servers[3].problem->is(errc::not_queued));
+    EXPECT_FALSE(r.servers[4].sent);
+    EXPECT_TRUE(r.servers[4].problem && r.servers[4].problem->is(errc::malformed_response));
+    EXPECT_FALSE(r.all_succeeded());
+    EXPECT_EQ(r.count(target_outcome::unchanged), 2u);
+
+    // After the wait: the queued server's job decides; the others keep their outcome.
+    clc::wait_result w;
+    w.polls = 2;
+    clc::server_outcome b;
+    b.server_id = "B";
+    b.status_id = "wa1-7";
+    b.state = clc::server_state::succeeded;
+    b.last_status = clc::job_status::succeeded;
+    clc::server_outcome c;
+    c.server_id = "C";
+    c.state = clc::server_state::not_queued;
+    c.problem = answer.value().servers[1].job.error();
+    clc::server_outcome d;
+    d.server_id = "D";
+    d.state = clc::server_state::not_queued;
+    d.problem = answer.value().servers[2].job.error();
+    w.servers = {b, c, d};
+    auto waited = clc::with_wait(r, w);
+    EXPECT_TRUE(waited.waited);
+    EXPECT_EQ(waited.polls, 2);
+    EXPECT_EQ(waited.servers[1].outcome, target_outcome::changed);
+    EXPECT_EQ(waited.servers[1].last_status, clc::job_status::succeeded);
+    EXPECT_EQ(waited.servers[2].outcome, target_outcome::unchanged);
+    EXPECT_EQ(waited.servers[3].outcome, target_outcome::failed);
+
+    // A job that did not succeed fails its server.
+    w.servers[0].state = clc::server_state::still_running;
+    w.servers[0].problem = error(errc::deadline_exceeded, "not finished");
+    auto late = clc::with_wait(r, w);
+    EXPECT_EQ(late.servers[1].outcome, target_outcome::failed);
+    EXPECT_TRUE(late.servers[1].problem->is(errc::deadline_exceeded));
+}
+
+TEST(ClcDesiredState, TheApisNoOpMessageMustMatchExactly) {
+    for (std::string msg : {"The server already in desired state", "the server already in desired state.",
+                            "The server already in desired state. ", ""}) {
+        error e(errc::not_queued);
+        e.vendor_message = msg;
+        EXPECT_FALSE(clc::is_already_in_desired_state(e)) << msg;
+    }
+    error other(errc::bad_request);
+    other.vendor_message = std::string(clc::already_in_desired_state_message);
+    EXPECT_FALSE(clc::is_already_in_desired_state(other));
 }
 
 }  // namespace
