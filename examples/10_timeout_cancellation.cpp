@@ -63,8 +63,8 @@ int main(int argc, char** argv) {
         ucs::async_wait_until_mode(
             server, other, polling,
             asio::bind_cancellation_slot(stop_wait.slot(), [&, started](serverops::result<ucs::server_status> r) {
-                const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                                      started);
+                const auto ms =
+                    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
                 stopper.cancel();
                 if (r) {  // possible on a real system: someone switched it meanwhile
                     std::cout << "   reached " << r.value().mode << " mode after " << ms.count() << " ms\n";
@@ -106,6 +106,7 @@ int main(int argc, char** argv) {
     io.run();
 
     const bool ok = deadline_ok && cancel_ok;
-    std::cout << (ok ? "timeout and cancellation example: as expected\n" : "timeout and cancellation example: failed\n");
+    std::cout << (ok ? "timeout and cancellation example: as expected\n"
+                     : "timeout and cancellation example: failed\n");
     return ok ? 0 : 1;
 }

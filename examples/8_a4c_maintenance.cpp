@@ -69,8 +69,8 @@ int main(int argc, char** argv) {
 
     bool ok = true;
     if (where.emulated) {  // the emulator's frodo/frodo has no role
-        session_type frodo(serverops::beast_sync_transport(endpoint.value()), a4c::form_authenticator{{"frodo", "frodo"}},
-                           context.value());
+        session_type frodo(serverops::beast_sync_transport(endpoint.value()),
+                           a4c::form_authenticator{{"frodo", "frodo"}}, context.value());
         auto refused = frodo.call(a4c::enable_maintenance{});
         report("frodo (no ADMIN role) enables maintenance", refused);
         ok &= !refused && refused.error().is(serverops::errc::forbidden);

@@ -14,7 +14,7 @@
 namespace examples {
 
 struct target {
-    std::string base_url;           ///< empty until `use` when `emulated`
+    std::string base_url;  ///< empty until `use` when `emulated`
     std::string username;
     std::string password;           ///< never printed
     bool emulated = false;          ///< no base URL given: start the emulator, then `use` it
