@@ -1,8 +1,13 @@
-// Uses the installed headers: one CLC call through the public mock transport.
+// Uses the installed client headers: one CLC call through the public mock transport (part of the client component).
 #include <serverops.hpp>
 #include <serverops/testing/mock_transport.hpp>
+#include <serverops/version.hpp>
 
 #include <iostream>
+
+static_assert(serverops::version_string == SERVEROPS_EXPECTED_VERSION, "version.hpp and the package disagree");
+static_assert(SERVEROPS_VERSION ==
+              SERVEROPS_VERSION_MAJOR * 10000 + SERVEROPS_VERSION_MINOR * 100 + SERVEROPS_VERSION_PATCH);
 
 int main() {
     serverops::testing::mock_transport transport;
@@ -14,6 +19,6 @@ int main() {
         std::cerr << "consumer: unexpected result\n";
         return 1;
     }
-    std::cout << "consumer: ok\n";
+    std::cout << "consumer " << serverops::version_string << ": ok\n";
     return 0;
 }
