@@ -43,15 +43,15 @@ enum class errc {
     malformed_response,     ///< body is not valid JSON (or is truncated)
     unexpected_response,    ///< valid JSON of the wrong shape or type
     unknown_enum_value,     ///< a string the API documents as an enum has an undocumented value
-    // semantics
+    // semantics (vendor-neutral; the vendor's own word is in error::vendor_code / vendor_message, see docs/errors.md)
     invalid_request,        ///< rejected before sending (validation, missing configuration)
     authentication_failed,  ///< credentials rejected
-    not_queued,             ///< CLC: the server was not added to the queue
-    missing_from_response,  ///< CLC: a requested server is absent from the batch response
-    job_failed,             ///< CLC: the queued job ended failed/unknown
+    not_accepted,           ///< the server refused to accept the request for one target (e.g. CLC: not queued)
+    target_not_in_response, ///< a requested target is absent from a per-target (batch) response
+    operation_failed,       ///< a long-running server-side operation (a job, a task) ended in failure
     deadline_exceeded,      ///< a wait ran out of time; the last known state is reported
-    mode_switching,         ///< UCS: 503 while the server changes mode
-    maintenance_enabled,    ///< A4C: 503 because maintenance mode is on
+    busy,                   ///< the server refuses work for now because of its own state (a mode switch,
+                            ///< maintenance): 503-like, worth another try later
 };
 
 namespace detail {
@@ -83,12 +83,11 @@ public:
         case errc::unknown_enum_value: return "unknown enumeration value";
         case errc::invalid_request: return "invalid request";
         case errc::authentication_failed: return "authentication failed";
-        case errc::not_queued: return "operation not queued";
-        case errc::missing_from_response: return "server missing from the response";
-        case errc::job_failed: return "job failed";
+        case errc::not_accepted: return "not accepted by the server";
+        case errc::target_not_in_response: return "target missing from the response";
+        case errc::operation_failed: return "operation failed";
         case errc::deadline_exceeded: return "deadline exceeded";
-        case errc::mode_switching: return "server is switching mode";
-        case errc::maintenance_enabled: return "maintenance mode is enabled";
+        case errc::busy: return "server busy";
         }
         return "unknown serverops error";
     }

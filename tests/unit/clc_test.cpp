@@ -160,7 +160,7 @@ TEST(ClcBatch, DecodesTheSeedExampleIntoOneResultPerServer) {
     EXPECT_EQ(s[0].job.value().status_id, "wa1-12345");
     EXPECT_EQ(s[0].job.value().href, "/v2/operations/alias/status/wa1-12345");
     ASSERT_FALSE(s[1].job);
-    EXPECT_TRUE(s[1].job.error().is(errc::not_queued));
+    EXPECT_TRUE(s[1].job.error().is(errc::not_accepted));
     EXPECT_EQ(s[1].job.error().vendor_message,
               "The operation cannot be queued because the server cannot be found or it is not in a valid state.");
     EXPECT_FALSE(r.value().all_queued());
@@ -180,7 +180,7 @@ TEST(ClcBatch, MatchesCaseInsensitivelyInAnyOrderWithDuplicatesAndGaps) {
     EXPECT_EQ(s[1].server_id, "A");
     EXPECT_EQ(s[2].job.value().status_id, "de1-1");
     ASSERT_FALSE(s[3].job);
-    EXPECT_TRUE(s[3].job.error().is(errc::missing_from_response));
+    EXPECT_TRUE(s[3].job.error().is(errc::target_not_in_response));
     EXPECT_EQ(r.value().status_ids().size(), 1u);
 }
 
@@ -190,7 +190,7 @@ TEST(ClcBatch, QueuedWithoutStatusLinkIsAPerServerError) {
         {"server":"b","isQueued":false}])"));
     ASSERT_TRUE(r);
     EXPECT_TRUE(r.value().servers[0].job.error().is(errc::unexpected_response));
-    EXPECT_TRUE(r.value().servers[1].job.error().is(errc::not_queued));
+    EXPECT_TRUE(r.value().servers[1].job.error().is(errc::not_accepted));
     EXPECT_EQ(r.value().servers[1].job.error().vendor_message, "") << "not queued without a message is still reported";
 }
 

@@ -497,7 +497,7 @@ TEST(ErrorMessage, EveryPieceIsEscapedWhateverBytesItHolds) {
     for (int i = 0; i < 2000; ++i) {
         const auto op = hostile_text(rng, 40);
         cat.text = hostile_text(rng, 60);
-        error e(errc::job_failed, hostile_text(rng, 200));  // detail: client text quoting server-chosen ids
+        error e(errc::operation_failed, hostile_text(rng, 200));  // detail: client text quoting server-chosen ids
         e.operation = op;
         e.cause = boost::system::error_code(1, cat);
         e.vendor_code = hostile_text(rng, 200);
@@ -508,7 +508,7 @@ TEST(ErrorMessage, EveryPieceIsEscapedWhateverBytesItHolds) {
 }
 
 TEST(ErrorMessage, ServerChosenJobIdInTheDetailCannotForgeALine) {
-    error e(errc::job_failed, "job \x1b]0;owned\x07wa1-1\r\nFAKE: ok\x9b" "31m ended failed");
+    error e(errc::operation_failed, "job \x1b]0;owned\x07wa1-1\r\nFAKE: ok\x9b" "31m ended failed");
     const auto m = e.message();
     EXPECT_TRUE(is_safe_for_a_terminal(m));
     EXPECT_NE(m.find("job \\x1b]0;owned\\x07wa1-1\\x0d\\x0aFAKE: ok\\x9b31m ended failed"), std::string::npos) << m;

@@ -139,7 +139,7 @@ struct login {
 
 /// `POST {root}/rest/jwtauth`, form `user=..&password=..` -> `{"data":{"token":..,"expireAt":<epoch ms>}}` (older
 /// builds: `{"data":"<token>"}`). Then set `context::jwt`. The endpoint has no /v1 or /latest alias, and the
-/// maintenance filter does not let it through: while maintenance is on it fails with errc::maintenance_enabled.
+/// maintenance filter does not let it through: while maintenance is on it fails with errc::busy.
 /// Bad credentials: 401 -> errc::authentication_failed (other failure statuses are not documented and map by
 /// class). Safe to resend: a second delivery only issues another token.
 struct jwt_login {

@@ -1,6 +1,6 @@
 // {root}{prefix}/maintenance: read, enable, update and disable Alien4Cloud's maintenance mode.
 // Reading needs any authenticated user; the three changes need the ADMIN role (else 403, code 102).
-// While maintenance is on, the server answers every other /rest call with 503, code 0 (errc::maintenance_enabled).
+// While maintenance is on, the server answers every other /rest call with 503, code 0 (errc::busy).
 #ifndef SERVEROPS_A4C_MAINTENANCE_HPP
 #define SERVEROPS_A4C_MAINTENANCE_HPP
 

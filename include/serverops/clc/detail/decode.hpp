@@ -104,7 +104,8 @@ inline result<queued_job> decode_single_link(const http_response& res) {
 inline result<queued_job> decode_batch_entry(const json::object& o) {
     BOOST_OUTCOME_TRY(auto queued, bool_field(o, "isQueued", "$[].isQueued"));
     if (!queued) {
-        error e(errc::not_queued);
+        error e(errc::not_accepted);
+        e.vendor_code = "not_queued";  // CLC's word for it (isQueued: false)
         auto msg = optional_string_field(o, "errorMessage", "$[].errorMessage");
         if (msg && msg.value()) e.vendor_message = std::move(*msg.value());
         return failure(std::move(e));
@@ -183,7 +184,7 @@ result<batch_response> decode_batch(const http_response& res, const std::vector<
         const auto& id = requested[i];
         const auto* entry = entry_of[first_equal[i]];
         if (!entry) {
-            out.servers.push_back({id, failure(errc::missing_from_response, "no entry for this server in the response")});
+            out.servers.push_back({id, failure(errc::target_not_in_response, "no entry for this server in the response")});
             continue;
         }
         auto job = decode_batch_entry(*entry);

@@ -23,9 +23,9 @@ inline constexpr std::size_t max_text_body = 512;
 inline bool is_success(unsigned status) { return status >= 200 && status < 300; }
 
 /// UCS answers 503 while it switches modes and for a call not available in the current mode: both are
-/// errc::mode_switching. Everything else maps by class.
+/// errc::busy. Everything else maps by class.
 constexpr errc errc_from_status(unsigned status) noexcept {
-    return status == 503 ? errc::mode_switching : errc_from_http_status(status);
+    return status == 503 ? errc::busy : errc_from_http_status(status);
 }
 
 inline void append_sentence(std::string& out, std::string_view s) {
@@ -78,6 +78,8 @@ inline error http_error(const http_response& res) {
     }
     if (message.size() > max_vendor_message) message.resize(max_vendor_message);
     e.vendor_message = std::move(message);
+    // errc::busy is vendor-neutral: UCS's own reason goes to vendor_code when the body named none.
+    if (res.status == 503 && e.vendor_code.empty()) e.vendor_code = "mode_switching";
     return e;
 }
 
