@@ -45,7 +45,7 @@ inline result<maintenance_state> decode_maintenance_state(const json::value& dat
     }
     s.user_triggered = triggered.value_or(false);
     BOOST_OUTCOME_TRY(s.progress_percent, optional_int32_field(*o, "progressPercent", "$.data.progressPercent"));
-    if (auto* log = find(*o, "log")) {
+    if (auto* log = find_field(*o, "log")) {
         BOOST_OUTCOME_TRY(auto arr, as_array(*log, "$.data.log"));
         s.log.reserve(arr->size());
         for (auto& item : *arr) {
@@ -71,7 +71,7 @@ struct get_maintenance_state {
     result<maintenance_state> decode(const http_response& res) const {
         auto data = detail::decode_envelope(res, {200}, true);
         if (!data) return failure(std::move(data).error());
-        return detail::with_status(detail::decode_maintenance_state(data.value()), res);
+        return with_http_status(detail::decode_maintenance_state(data.value()), res);
     }
 };
 

@@ -44,7 +44,7 @@ struct set_server_mode {
         return detail::check_context(ctx);
     }
     result<set_server_mode_response> decode(const http_response& res) const {
-        return detail::with_status(decode_answer(res), res);
+        return with_http_status(decode_answer(res), res);
     }
 
 private:
@@ -79,7 +79,7 @@ struct get_server_status {
     std::string target(const context& ctx) const { return ctx.path_prefix + "/server/status"; }
     result<void> validate(const context& ctx) const { return detail::check_context(ctx); }
     result<server_status> decode(const http_response& res) const {
-        return detail::with_status(decode_status(res), res);
+        return with_http_status(decode_status(res), res);
     }
 
 private:
