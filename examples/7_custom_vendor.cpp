@@ -156,7 +156,7 @@ public:
         };
         if (r.path == "/api/login") {  // echoes the password it refused, as careless servers do
             if (r.body.find("\"password\":\"right-password\"") == std::string_view::npos)
-                return fail(401, "BadCredentials", "bad password in " + std::string(r.body));
+                return fail(401, "BadCredentials", std::string("bad password in ").append(r.body));
             return json_response(200, boost::json::object{{"token", "tok-5f3a9c"}});
         }
         if (r.header("Authorization") != std::optional<std::string_view>("Bearer tok-5f3a9c"))
@@ -170,7 +170,7 @@ public:
                 return serverops::testing::empty_response(202);
             }
         }
-        return fail(404, "NoSuchMachine", "no machine at " + std::string(r.path));
+        return fail(404, "NoSuchMachine", std::string("no machine at ").append(r.path));
     }
 
 private:
@@ -190,10 +190,11 @@ int main() {
     serverops::testing::http_server server(serverops::testing::server_options{});  // 127.0.0.1, ephemeral port
     server.routes().add(std::make_shared<fake_power_api>());
     if (!server.start()) return 3;
-    const auto base_url = "http://127.0.0.1:" + std::to_string(server.port());
-    const auto endpoint = serverops::parse_endpoint(base_url).value();
+    const auto base_url = std::string("http://127.0.0.1:").append(std::to_string(server.port()));
+    const auto endpoint = serverops::parse_endpoint(base_url);
+    if (!endpoint) return 3;
 
-    power::session<serverops::beast_sync_transport> api(serverops::beast_sync_transport(endpoint),
+    power::session<serverops::beast_sync_transport> api(serverops::beast_sync_transport(endpoint.value()),
                                                          power::authenticator{"admin", "right-password"});
     auto before = api.call(power::get_power{"m1"});  // logs in first
     CHECK(before && before.value() == power::state::on);
@@ -212,7 +213,7 @@ int main() {
     CHECK(request && request.value().target == "/api/machines/..%2Fm2/power");
 
     // A password the server echoes never reaches an error (declared by login::secrets()).
-    power::session<serverops::beast_sync_transport> wrong(serverops::beast_sync_transport(endpoint),
+    power::session<serverops::beast_sync_transport> wrong(serverops::beast_sync_transport(endpoint.value()),
                                                            power::authenticator{"admin", "hunter2-wrong"});
     auto refused = wrong.call(power::get_power{"m2"});
     CHECK(!refused && refused.error().is(serverops::errc::authentication_failed));
