@@ -12,19 +12,19 @@ namespace {
 using namespace serverops;
 namespace st = serverops::testing;
 
-void expect_conformant(const st::conformance_report& report) {
+void expect_conformant(const st::conformance_report& report, std::size_t at_least) {
     EXPECT_TRUE(report.ok()) << report.failures();
-    EXPECT_GE(report.checks().size(), 20u) << "the checks ran";
-    for (auto& c : report.checks()) SCOPED_TRACE(c.name);
+    EXPECT_GE(report.checks().size(), at_least) << "every check ran";
 }
 
 TEST(TransportConformance, BeastSyncTransport) {
-    expect_conformant(st::check_sync_transport([](const endpoint& ep) { return beast_sync_transport(ep); }));
+    expect_conformant(st::check_sync_transport([](const endpoint& ep) { return beast_sync_transport(ep); }), 28);
 }
 
 TEST(TransportConformance, BeastAsyncTransport) {
     expect_conformant(st::check_async_transport(
-        [](boost::asio::io_context& io, const endpoint& ep) { return beast_async_transport(io.get_executor(), ep); }));
+        [](boost::asio::io_context& io, const endpoint& ep) { return beast_async_transport(io.get_executor(), ep); }),
+        44);
 }
 
 // The mock plays the conformance server with conformance_answer; only the rules that hold without a network apply.
@@ -56,7 +56,7 @@ TEST(TransportConformance, MockTransportWithoutNetwork) {
         held.idempotent = idempotent;
         st::check_async_cancellation(report, mock, io, held, [&] { return mock.pending_count() > 0; });
     }
-    expect_conformant(report);
+    expect_conformant(report, 30);
 }
 
 // The check itself must be able to fail: a transport that judges statuses and resends a POST is caught.

@@ -89,7 +89,7 @@ private:
 /// Paths of the conformance server (and of `conformance_answer`).
 namespace conformance_paths {
 inline constexpr std::string_view echo = "/conformance/echo";      ///< 200, the request as JSON (see below)
-inline constexpr std::string_view status = "/conformance/status/";  ///< + N: status N, body "status N"
+inline constexpr std::string_view status = "/conformance/status/";  ///< + N: status N, body "status N" (none for 204)
 inline constexpr std::string_view slow = "/conformance/slow";      ///< answered long after any deadline a check sets
 inline constexpr std::string_view drop = "/conformance/drop";      ///< read, then closed without an answer
 }  // namespace conformance_paths
@@ -106,7 +106,8 @@ inline http_response conformance_answer(std::string_view method, std::string_vie
             if (c < '0' || c > '9' || status > 999) break;
             status = status * 10 + static_cast<unsigned>(c - '0');
         }
-        r.status = status >= 100 && status <= 599 ? status : 400;
+        r.status = status >= 200 && status <= 599 ? status : 400;
+        if (r.status == 204 || r.status == 304) return r;  // statuses that carry no body
         r.body = "status ";
         r.body += std::to_string(r.status);
         r.headers.set("Content-Type", "text/plain");
