@@ -249,7 +249,7 @@ inline int run_status(session_type& s, const std::vector<std::string>& ids, cons
             if (r) {
                 rep.status = r.value().status;
                 if (r.value().status == clc::job_status::failed || r.value().status == clc::job_status::unknown) {
-                    serverops::error e(serverops::errc::job_failed,
+                    serverops::error e(serverops::errc::operation_failed,
                                        "job " + id + " ended " + std::string(clc::to_string(r.value().status)));
                     e.operation = "clc.getStatus";
                     rep.problem = std::move(e);
@@ -278,7 +278,7 @@ inline int run_status(session_type& s, const std::vector<std::string>& ids, cons
             auto o = waiter.outcome(id);
             clc_out::job_report rep{id, o.last_status, std::nullopt};
             if (o.state != clc::server_state::succeeded) {
-                rep.problem = o.problem ? *o.problem : serverops::error(serverops::errc::job_failed);
+                rep.problem = o.problem ? *o.problem : serverops::error(serverops::errc::operation_failed);
                 if (sig && o.state == clc::server_state::still_running) {
                     rep.problem = interrupted_error(sig);
                     ++still_running;

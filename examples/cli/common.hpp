@@ -31,9 +31,9 @@ inline bool is_fatal(const serverops::error& e) noexcept {
     case errc::not_found:
     case errc::conflict:
     case errc::client_error:
-    case errc::not_queued:
-    case errc::missing_from_response:
-    case errc::job_failed:
+    case errc::not_accepted:
+    case errc::target_not_in_response:
+    case errc::operation_failed:
     case errc::deadline_exceeded:
         return false;
     default:

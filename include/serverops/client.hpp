@@ -58,10 +58,39 @@ public:
         return s;
     }
 
-    /// Sends `op` and blocks until its typed result is known.
-    template <operation Op>
-        requires std::same_as<typename Op::context_type, Context> && sync_transport<transport_type>
-    result<typename Op::response_type> call(const Op& op, const call_options& opts = {}) {
+    /// Sends `op` and blocks until its typed result is known: `result<Op::response_type>`.
+    /// Any type is accepted here and checked inside (detail::check_operation_for), so that a malformed operation or
+    /// one of another vendor fails the build with serverops' own message first.
+    template <class Op>
+        requires sync_transport<transport_type>
+    auto call(const Op& op, const call_options& opts = {}) {
+        if constexpr (detail::check_operation_for<Op, Context>()) return checked_call(op, opts);
+    }
+
+    /// Asynchronous form of `call`. Completion signature: `void(result<Op::response_type>)`.
+    /// Works with any completion token (callback, use_awaitable, deferred, use_future). The handler runs exactly
+    /// once, never inside this call, on its associated executor (default: the transport's). Cancellation through
+    /// the handler's cancellation slot is forwarded to the transport; the result is then `errc::cancelled`.
+    /// `op` is copied into the operation state; the client and transport must outlive the operation.
+    /// GCC 12 note: inside a coroutine, name the request before `co_await` (`auto op = ...; co_await
+    /// c.async_call(op, use_awaitable)`): GCC 12 mis-destroys a braced temporary built in a co_await expression.
+    template <class Op, class CompletionToken>
+        requires async_transport<transport_type>
+    auto async_call(const Op& op, CompletionToken&& token) {
+        return async_call(op, call_options{}, std::forward<CompletionToken>(token));
+    }
+    template <class Op, class CompletionToken>
+        requires async_transport<transport_type>
+    auto async_call(const Op& op, const call_options& opts, CompletionToken&& token) {
+        if constexpr (detail::check_operation_for<Op, Context>()) {
+            return boost::asio::async_compose<CompletionToken, completion_signature<typename Op::response_type>>(
+                call_op<Op>{this, op, opts}, token, transport_.get_executor());
+        }
+    }
+
+private:
+    template <class Op>
+    result<typename Op::response_type> checked_call(const Op& op, const call_options& opts) {
         auto req = encode(op, context_);
         if (!req) return failure(scrubbed(op, with_operation<Op>(std::move(req).error())));
         req.value().deadline = opts.deadline;
@@ -72,26 +101,6 @@ public:
         return r;
     }
 
-    /// Asynchronous form of `call`. Completion signature: `void(result<Op::response_type>)`.
-    /// Works with any completion token (callback, use_awaitable, deferred, use_future). The handler runs exactly
-    /// once, never inside this call, on its associated executor (default: the transport's). Cancellation through
-    /// the handler's cancellation slot is forwarded to the transport; the result is then `errc::cancelled`.
-    /// `op` is copied into the operation state; the client and transport must outlive the operation.
-    /// GCC 12 note: inside a coroutine, name the request before `co_await` (`auto op = ...; co_await
-    /// c.async_call(op, use_awaitable)`): GCC 12 mis-destroys a braced temporary built in a co_await expression.
-    template <operation Op, class CompletionToken>
-        requires std::same_as<typename Op::context_type, Context> && async_transport<transport_type>
-    auto async_call(const Op& op, CompletionToken&& token) {
-        return async_call(op, call_options{}, std::forward<CompletionToken>(token));
-    }
-    template <operation Op, class CompletionToken>
-        requires std::same_as<typename Op::context_type, Context> && async_transport<transport_type>
-    auto async_call(const Op& op, const call_options& opts, CompletionToken&& token) {
-        return boost::asio::async_compose<CompletionToken, completion_signature<typename Op::response_type>>(
-            call_op<Op>{this, op, opts}, token, transport_.get_executor());
-    }
-
-private:
     template <class Op>
     error scrubbed(const Op& op, error e) const {
         scrub_secrets(e, secrets_for(op));

@@ -5,12 +5,14 @@
 #include <serverops/detail/utf8.hpp>
 
 #include <boost/outcome/basic_result.hpp>
-#include <boost/outcome/policy/terminate.hpp>
+#include <boost/outcome/policy/base.hpp>
 #include <boost/outcome/try.hpp>
 #include <boost/system/error_code.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <exception>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -43,15 +45,15 @@ enum class errc {
     malformed_response,     ///< body is not valid JSON (or is truncated)
     unexpected_response,    ///< valid JSON of the wrong shape or type
     unknown_enum_value,     ///< a string the API documents as an enum has an undocumented value
-    // semantics
+    // semantics (vendor-neutral; the vendor's own word is in error::vendor_code / vendor_message, see docs/errors.md)
     invalid_request,        ///< rejected before sending (validation, missing configuration)
     authentication_failed,  ///< credentials rejected
-    not_queued,             ///< CLC: the server was not added to the queue
-    missing_from_response,  ///< CLC: a requested server is absent from the batch response
-    job_failed,             ///< CLC: the queued job ended failed/unknown
+    not_accepted,           ///< the server refused to accept the request for one target (e.g. CLC: not queued)
+    target_not_in_response, ///< a requested target is absent from a per-target (batch) response
+    operation_failed,       ///< a long-running server-side operation (a job, a task) ended in failure
     deadline_exceeded,      ///< a wait ran out of time; the last known state is reported
-    mode_switching,         ///< UCS: 503 while the server changes mode
-    maintenance_enabled,    ///< A4C: 503 because maintenance mode is on
+    busy,                   ///< the server refuses work for now because of its own state (a mode switch,
+                            ///< maintenance): 503-like, worth another try later
 };
 
 namespace detail {
@@ -83,12 +85,11 @@ public:
         case errc::unknown_enum_value: return "unknown enumeration value";
         case errc::invalid_request: return "invalid request";
         case errc::authentication_failed: return "authentication failed";
-        case errc::not_queued: return "operation not queued";
-        case errc::missing_from_response: return "server missing from the response";
-        case errc::job_failed: return "job failed";
+        case errc::not_accepted: return "not accepted by the server";
+        case errc::target_not_in_response: return "target missing from the response";
+        case errc::operation_failed: return "operation failed";
         case errc::deadline_exceeded: return "deadline exceeded";
-        case errc::mode_switching: return "server is switching mode";
-        case errc::maintenance_enabled: return "maintenance mode is enabled";
+        case errc::busy: return "server busy";
         }
         return "unknown serverops error";
     }
@@ -235,10 +236,81 @@ struct error {
 
 };
 
-/// `[[nodiscard]]` result of every operation. Reading `value()` of a failed result terminates: it is a bug,
-/// and no path in the library throws.
+/// An error category for the codes of a library serverops does not know (a CURLcode, an HRESULT, your own enum),
+/// so that `error::cause` can carry them with their text: `cause.message()` is `message(value)`, and
+/// `cause.category().name()` is `name`. Define one per foreign library, with static storage duration:
+/// ```
+/// inline const serverops::foreign_error_category curl_category(
+///     "curl", [](int v) { return std::string(curl_easy_strerror(static_cast<CURLcode>(v))); });
+/// e.cause = boost::system::error_code(rc, curl_category);
+/// ```
+/// Text that belongs to one failure only (curl's CURLOPT_ERRORBUFFER, say) goes in `error::detail`.
+class foreign_error_category final : public boost::system::error_category {
+public:
+    constexpr foreign_error_category(const char* name, std::string (*message)(int)) noexcept
+        : name_(name), message_(message) {}
+    const char* name() const noexcept override { return name_; }
+    std::string message(int value) const override {
+        if (message_) return message_(value);
+        std::string m(name_);
+        m += " error ";
+        m += std::to_string(value);
+        return m;
+    }
+
+private:
+    const char* name_;
+    std::string (*message_)(int);
+};
+
+namespace detail {
+/// Prints what a failed result held before the process ends: reading `value()` of a failed result is a bug in the
+/// caller, and the error says which call failed and why. `message()` never shows a secret.
+[[noreturn]] inline void terminate_on_unchecked(const error* e, const char* what) noexcept {
+    std::string line = "serverops: ";
+    line += what;
+    if (e) {
+        line += ": ";
+        try {
+            line += e->message();
+        } catch (...) {
+            line += "(the error could not be printed)";
+        }
+    }
+    line += '\n';
+    std::fputs(line.c_str(), stderr);
+    std::fflush(stderr);
+    std::terminate();
+}
+}  // namespace detail
+
+/// The no-value policy of `result`: Outcome's `terminate` policy, which also prints the error to stderr first. No
+/// exception is thrown.
+struct terminate_with_message : boost::outcome_v2::policy::base {
+    template <class Impl>
+    static constexpr void wide_value_check(Impl&& self) {
+        if (!base::_has_value(static_cast<Impl&&>(self))) {
+            if (base::_has_error(static_cast<Impl&&>(self)))
+                detail::terminate_on_unchecked(&base::_error(self), "value() of a failed result");
+            detail::terminate_on_unchecked(nullptr, "value() of a result without a value");
+        }
+    }
+    template <class Impl>
+    static constexpr void wide_error_check(Impl&& self) noexcept {
+        if (!base::_has_error(static_cast<Impl&&>(self)))
+            detail::terminate_on_unchecked(nullptr, "error() of a successful result");
+    }
+    template <class Impl>
+    static constexpr void wide_exception_check(Impl&& self) {
+        if (!base::_has_exception(static_cast<Impl&&>(self)))
+            detail::terminate_on_unchecked(nullptr, "exception() of a result without one");
+    }
+};
+
+/// `[[nodiscard]]` result of every operation. Reading `value()` of a failed result prints the error to stderr and
+/// terminates: it is a bug, and no path in the library throws.
 template <class T>
-using result = boost::outcome_v2::basic_result<T, error, boost::outcome_v2::policy::terminate>;
+using result = boost::outcome_v2::basic_result<T, error, terminate_with_message>;
 
 using boost::outcome_v2::success;
 

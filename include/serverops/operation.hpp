@@ -73,25 +73,48 @@ template <class Op>
 concept unauthenticated_operation = operation<Op> && Op::authenticated == false;
 
 namespace detail {
-/// Spells out which requirement failed; `operation<Op>` alone gives a wall of text on some compilers.
+/// Spells out which requirement failed; `operation<Op>` alone gives a wall of text on some compilers. Each assert
+/// after a missing member type is written so that it does not fire again for the same cause.
 template <class Op>
 constexpr bool check_operation() {
-    static_assert(requires { typename Op::response_type; }, "serverops: an operation needs `using response_type = ...;`");
-    static_assert(requires { typename Op::context_type; },
-                  "serverops: an operation needs `using context_type = <vendor>::context;`");
+    constexpr bool has_response = requires { typename Op::response_type; };
+    constexpr bool has_context = requires { typename Op::context_type; };
+    static_assert(has_response, "serverops: an operation needs `using response_type = ...;`");
+    static_assert(has_context, "serverops: an operation needs `using context_type = <vendor>::context;`");
     static_assert(requires { { Op::name } -> std::convertible_to<std::string_view>; },
                   "serverops: an operation needs `static constexpr std::string_view name`");
     static_assert(requires { { Op::method } -> std::convertible_to<verb>; },
                   "serverops: an operation needs `static constexpr verb method`");
     static_assert(requires { { Op::idempotent } -> std::convertible_to<bool>; },
                   "serverops: an operation needs `static constexpr bool idempotent`");
-    static_assert(requires(const Op& op, const typename Op::context_type& c) {
-        { op.target(c) } -> std::convertible_to<std::string>;
-    }, "serverops: an operation needs `std::string target(const context_type&) const`");
-    static_assert(requires(const Op& op, const http_response& r) {
-        { op.decode(r) } -> std::same_as<result<typename Op::response_type>>;
-    }, "serverops: an operation needs `result<response_type> decode(const http_response&) const`");
+    static_assert(resend_flag_is_valid<Op>, "serverops: `resend_after_relogin`, when declared, must be a bool");
+    if constexpr (has_context) {
+        static_assert(context<typename Op::context_type>,
+                      "serverops: an operation's context_type needs `void authorize(http_request&) const`");
+        static_assert(requires(const Op& op, const typename Op::context_type& c) {
+            { op.target(c) } -> std::convertible_to<std::string>;
+        }, "serverops: an operation needs `std::string target(const context_type&) const`");
+    }
+    if constexpr (has_response) {
+        static_assert(requires(const Op& op, const http_response& r) {
+            { op.decode(r) } -> std::same_as<result<typename Op::response_type>>;
+        }, "serverops: an operation needs `result<response_type> decode(const http_response&) const`");
+    }
     return operation<Op>;
+}
+
+/// What `client` and `session` check first in `call` / `async_call`, so that a malformed operation, or one of
+/// another vendor, stops the build with one readable line rather than a list of rejected overloads.
+template <class Op, class Context>
+constexpr bool check_operation_for() {
+    if constexpr (!check_operation<Op>()) {
+        return false;
+    } else {
+        static_assert(std::same_as<typename Op::context_type, Context>,
+                      "serverops: this operation belongs to another vendor: its context_type is not the context of "
+                      "this client or session");
+        return std::same_as<typename Op::context_type, Context>;
+    }
 }
 }  // namespace detail
 

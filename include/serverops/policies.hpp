@@ -26,7 +26,7 @@ inline bool is_transient(const error& e) noexcept {
     case errc::server_error:
     case errc::unavailable:
     case errc::too_many_requests:
-    case errc::mode_switching:
+    case errc::busy:
         return true;
     default:
         return false;

@@ -138,9 +138,16 @@ public:
         }
     }
 
-    template <operation Op>
-        requires std::same_as<typename Op::context_type, context_type> && sync_transport<transport_type>
-    result<typename Op::response_type> call(const Op& op, const call_options& options = {}) {
+    /// `result<Op::response_type>`. Any type is accepted here and checked inside, as in client::call.
+    template <class Op>
+        requires sync_transport<transport_type>
+    auto call(const Op& op, const call_options& options = {}) {
+        if constexpr (detail::check_operation_for<Op, context_type>()) return checked_call(op, options);
+    }
+
+private:
+    template <class Op>
+    result<typename Op::response_type> checked_call(const Op& op, const call_options& options) {
         const auto call_opts = bounded(options);
         auto retry = retry_for(call_opts);
         bool logged_in_again = false;
@@ -162,24 +169,27 @@ public:
         }
     }
 
+public:
     // ------------------------------------------------------------------ async
 
     /// Async `call`. Completion signature `void(result<Op::response_type>)`; any completion token; the handler runs
     /// once, never inline. Concurrent calls that need a login share one login request. Cancellation (terminal)
     /// stops the call at its next step and completes with `errc::cancelled`.
-    template <operation Op, class CompletionToken>
-        requires std::same_as<typename Op::context_type, context_type> && async_transport<transport_type>
+    template <class Op, class CompletionToken>
+        requires async_transport<transport_type>
     auto async_call(const Op& op, CompletionToken&& token) {
         return async_call(op, call_options{}, std::forward<CompletionToken>(token));
     }
 
     /// Async `call` with per-call options: `opts.deadline` bounds the call's login, every attempt and every retry.
-    template <operation Op, class CompletionToken>
-        requires std::same_as<typename Op::context_type, context_type> && async_transport<transport_type>
+    template <class Op, class CompletionToken>
+        requires async_transport<transport_type>
     auto async_call(const Op& op, const call_options& options, CompletionToken&& token) {
-        const auto opts = bounded(options);
-        return boost::asio::async_compose<CompletionToken, completion_signature<typename Op::response_type>>(
-            call_op<Op>{this, op, opts, retry_for(opts), retry_for(opts)}, token, transport_.get_executor());
+        if constexpr (detail::check_operation_for<Op, context_type>()) {
+            const auto opts = bounded(options);
+            return boost::asio::async_compose<CompletionToken, completion_signature<typename Op::response_type>>(
+                call_op<Op>{this, op, opts, retry_for(opts), retry_for(opts)}, token, transport_.get_executor());
+        }
     }
 
 protected:

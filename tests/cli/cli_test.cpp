@@ -632,12 +632,12 @@ TEST_F(cli, failed_job_is_a_partial_failure_with_the_api_status) {
     auto& entry = doc.at("results").as_array().at(0);
     EXPECT_EQ(entry.at("queued"), true);
     EXPECT_EQ(str(entry, "status"), "failed");
-    EXPECT_TRUE(contains(str(entry, "error"), "job failed")) << r;
+    EXPECT_TRUE(contains(str(entry, "error"), "operation failed")) << r;
 
     auto human = run_cli(args({"clc", "pause", "WA1ALIASWB02"}, fast_wait), clc_env());
     EXPECT_EQ(human.exit_code, 1) << human;
     EXPECT_TRUE(human.out.starts_with("WA1ALIASWB02: failed (job wa1-")) << human;
-    EXPECT_TRUE(contains(human.out, "status failed) - clc.wait: job failed")) << human;
+    EXPECT_TRUE(contains(human.out, "status failed) - clc.wait: operation failed")) << human;
     EXPECT_FALSE(emu.clc().server_state("WA1ALIASWB02")->in_maintenance_mode);
 }
 

@@ -73,7 +73,7 @@ struct search_applications {
 /// The typed class the feature's `error.code` stands for.
 inline errc errc_of_code(int code) {
     switch (code) {
-    case a4c::error_codes::maintenance: return errc::maintenance_enabled;
+    case a4c::error_codes::maintenance: return errc::busy;
     case a4c::error_codes::unauthorized: return errc::forbidden;
     case a4c::error_codes::not_found: return errc::not_found;
     case a4c::error_codes::already_exists: return errc::conflict;

@@ -256,7 +256,9 @@ TEST_P(A4cFlow, NonAdminCannotEnable) {
 
 TEST_P(A4cFlow, OtherEndpointsAreRefusedWhileEnabled) {
     run_scenario([](auto call, const a4c::context& c) { a4c_it::other_endpoints_are_refused_while_enabled(call, c); });
-    EXPECT_EQ(emu_->request_count("POST", "/applications/search"), 1u) << "a 503 code 0 is final: never resent";
+    // errc::busy is transient like any 503: an idempotent call is retried within the retry policy, then fails.
+    EXPECT_EQ(emu_->request_count("POST", "/applications/search"),
+              static_cast<std::size_t>(serverops::retry_policy{}.max_attempts));
 }
 
 TEST_P(A4cFlow, DisablingWhenOffFails) {
@@ -336,7 +338,7 @@ TEST_P(A4cFlow, TheEmulatorBehavesAsStepsMdSays) {
     EXPECT_TRUE(call(a4c::get_auth_status{}, c)) << "/auth is on the filter's allow list";
     auto refused = call(a4c_it::get_user{"frodo"}, c);
     ASSERT_FALSE(refused);
-    EXPECT_TRUE(refused.error().is(errc::maintenance_enabled));
+    EXPECT_TRUE(refused.error().is(errc::busy));
     EXPECT_EQ(refused.error().http_status, 503u);
     EXPECT_TRUE(call(a4c::disable_maintenance{}, c));
     EXPECT_TRUE(call(a4c::disable_maintenance{}, c).error().is(errc::not_found));
@@ -422,20 +424,22 @@ TEST_P(A4cFlow, JwtSessionLogsInAndRenewsOnExpiry) {
     emu_->a4c().expire_sessions();
     auto refused = admin.call(a4c::update_maintenance{"still working", 50});
     ASSERT_FALSE(refused);
-    EXPECT_TRUE(refused.error().is(errc::maintenance_enabled)) << refused.error();
+    EXPECT_TRUE(refused.error().is(errc::busy)) << refused.error();
     EXPECT_EQ(refused.error().operation, "a4c.jwtLogin");
     EXPECT_EQ(emu_->request_count("PUT", rest_path("/maintenance")), 1u) << "401 error.jwt.expired, then no resend";
-    EXPECT_EQ(emu_->request_count("POST", "/rest/jwtauth"), 2u);
+    // The refused login (busy, transient) is retried within the retry policy.
+    const auto login_attempts = static_cast<std::size_t>(serverops::retry_policy{}.max_attempts);
+    EXPECT_EQ(emu_->request_count("POST", "/rest/jwtauth"), 1u + login_attempts);
 
     emu_->a4c().reset_maintenance();
     auto state = admin.call(a4c::get_maintenance_state{});  // logs in again (off now), then reads
     ASSERT_TRUE(state) << state.error();
     EXPECT_FALSE(state.value().enabled);
-    EXPECT_EQ(emu_->request_count("POST", "/rest/jwtauth"), 3u);
+    EXPECT_EQ(emu_->request_count("POST", "/rest/jwtauth"), 2u + login_attempts);
 
     emu_->a4c().expire_sessions();
     ASSERT_TRUE(admin.call(a4c::enable_maintenance{}));
-    EXPECT_EQ(emu_->request_count("POST", "/rest/jwtauth"), 4u) << "401 error.jwt.expired -> one new token";
+    EXPECT_EQ(emu_->request_count("POST", "/rest/jwtauth"), 3u + login_attempts) << "401 error.jwt.expired -> one new token";
     EXPECT_EQ(emu_->request_count("POST", rest_path("/maintenance")), 3u);
 }
 
@@ -493,9 +497,9 @@ TEST_P(A4cFlow, EveryErrorBodyDecodesWithItsVendorCode) {
     expect(frodo.call(a4c::enable_maintenance{}), errc::forbidden, 403, "102", emu::a4c_messages::no_rights);
     expect(frodo.call(a4c::update_maintenance{"x", 5}), errc::forbidden, 403, "102", emu::a4c_messages::no_rights);
     expect(frodo.call(a4c::disable_maintenance{}), errc::forbidden, 403, "102", emu::a4c_messages::no_rights);
-    expect(admin.call(a4c_it::search_applications{0, 20}), errc::maintenance_enabled, 503, "0",
+    expect(admin.call(a4c_it::search_applications{0, 20}), errc::busy, 503, "0",
            emu::a4c_messages::maintenance_enabled);
-    expect(anon.call(a4c::jwt_login{"admin", "admin"}), errc::maintenance_enabled, 503, "0",
+    expect(anon.call(a4c::jwt_login{"admin", "admin"}), errc::busy, 503, "0",
            emu::a4c_messages::maintenance_enabled);
     EXPECT_TRUE(frodo.call(a4c::get_maintenance_state{})) << "any user reads the state";
     ASSERT_TRUE(admin.call(a4c::disable_maintenance{}));
@@ -687,13 +691,13 @@ TEST_P(UcsFlow, CallsDuringTheSwitchGet503AndTheWaitRidesItOut) {
 
     auto during = s.call(ucs::get_server_status{});
     ASSERT_FALSE(during);
-    EXPECT_TRUE(during.error().is(errc::mode_switching)) << during.error();
+    EXPECT_TRUE(during.error().is(errc::busy)) << during.error();
     EXPECT_EQ(during.error().http_status, 503u);
     EXPECT_NE(during.error().vendor_message.find("switching to maintenance"), std::string::npos) << during.error();
     EXPECT_EQ(during.error().vendor_code, "503");
     auto again = s.call(ucs::set_server_mode{ucs::server_mode::production});
     ASSERT_FALSE(again);
-    EXPECT_TRUE(again.error().is(errc::mode_switching)) << again.error();
+    EXPECT_TRUE(again.error().is(errc::busy)) << again.error();
 
     auto timed_out = wait(s, ucs::server_mode::maintenance, polling(300ms));  // the manual clock never moves
     ASSERT_FALSE(timed_out);
@@ -808,7 +812,7 @@ TEST_P(UcsFlow, DesiredStateSwitchesOnlyWhenTheModeDiffers) {
         [](auto& async, auto token) { return ucs::async_ensure_mode(async, ucs::server_mode::maintenance, token); });
     ASSERT_TRUE(emu_->ucs().switching());
     ASSERT_FALSE(busy);
-    EXPECT_TRUE(busy.error().is(errc::mode_switching)) << busy.error();
+    EXPECT_TRUE(busy.error().is(errc::busy)) << busy.error();
     EXPECT_EQ(posts(), 2u);
     if (GetParam().m != mode::sync) {
         EXPECT_EQ(wire_->completions(), wire_->runs());

@@ -250,7 +250,7 @@ expectation expect(fault_id f, bool idempotent) {
     case fault_id::burst_500: x.error = errc::server_error; break;
     case fault_id::burst_503:
         // UCS answers 503 while it switches modes, and decodes every 503 so.
-        x.error = std::is_same_v<Sys, ucs_system> ? errc::mode_switching : errc::unavailable;
+        x.error = std::is_same_v<Sys, ucs_system> ? errc::busy : errc::unavailable;
         break;
     case fault_id::rate_limited_429: x.error = errc::too_many_requests; break;
     case fault_id::expired_credentials:
@@ -319,7 +319,7 @@ std::string describe(const std::optional<errc>& e) {
     case errc::unexpected_status: return "unexpected_status";
     case errc::malformed_response: return "malformed_response";
     case errc::unexpected_response: return "unexpected_response";
-    case errc::mode_switching: return "mode_switching";
+    case errc::busy: return "busy";
     default: return make_error_code(*e).message();  // not expected in the matrix
     }
 }

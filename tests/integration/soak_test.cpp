@@ -94,7 +94,7 @@ bool explained(errc e) {
     case errc::server_error:        // a 500 on a POST (never resent) or on the last retry
     case errc::unavailable:         // a 503 likewise
     case errc::connection_closed:   // a GET closed before the response on every attempt
-    case errc::mode_switching:      // UCS: 503 while switching modes
+    case errc::busy:      // UCS: 503 while switching modes
     case errc::conflict:            // A4C: enable while enabled
     case errc::not_found:           // A4C: disable while disabled
         return true;

@@ -337,7 +337,7 @@ TEST(A4cErrors, EveryDocumentedErrorShapeMapsToItsErrc) {
     };
     const case_t cases[] = {
         // the maintenance filter (no Content-Type, plain ObjectMapper)
-        {503, a4c_maintenance_body, errc::maintenance_enabled, "0", "Maintenance mode is enabled."},
+        {503, a4c_maintenance_body, errc::busy, "0", "Maintenance mode is enabled."},
         // the controller and service errors of the reference's table A.5 and STEPS.md
         {409, a4c_already_body, errc::conflict, "502", "The posted object already exist."},
         {404, a4c_not_enabled_body, errc::not_found, "504", "Maintenance mode is not enabled."},
@@ -400,7 +400,7 @@ TEST(A4cErrors, EveryDocumentedErrorShapeMapsToItsErrc) {
         EXPECT_EQ(g.error().kind(), c.expected);
         EXPECT_EQ(g.error().operation, "a4c.getMaintenance");
     }
-    EXPECT_EQ(a4c::errc_from_rest_error(503, a4c::error_codes::maintenance), errc::maintenance_enabled);
+    EXPECT_EQ(a4c::errc_from_rest_error(503, a4c::error_codes::maintenance), errc::busy);
     EXPECT_EQ(a4c::errc_from_rest_error(409, a4c::error_codes::already_exists), errc::conflict);
     EXPECT_EQ(a4c::errc_from_rest_error(404, a4c::error_codes::not_found), errc::not_found);
     EXPECT_EQ(a4c::errc_from_rest_error(403, a4c::error_codes::unauthorized), errc::forbidden);
@@ -699,7 +699,7 @@ TEST(A4cJwt, DecodesTheTokenAndItsExpiryOrTheBareToken) {
                     .error()
                     .is(errc::authentication_failed));
     auto maintenance = op.decode(make_response(503, a4c_maintenance_body));
-    EXPECT_TRUE(maintenance.error().is(errc::maintenance_enabled)) << "/rest/jwtauth is not on the filter's allow list";
+    EXPECT_TRUE(maintenance.error().is(errc::busy)) << "/rest/jwtauth is not on the filter's allow list";
 }
 
 TEST(A4cAuthStatus, DecodesUserStatusForAUserAndForAnonymous) {
@@ -1165,7 +1165,7 @@ TEST(A4cMaintenanceScenario, TheFakeBehavesAsStepsMdSays) {
     EXPECT_TRUE(w.server.maintenance_enabled());
     EXPECT_TRUE(call(a4c::get_auth_status{}, c)) << "/auth is on the filter's allow list";
     auto refused = call(a4c_it::get_user{"frodo"}, c);
-    EXPECT_TRUE(refused.error().is(errc::maintenance_enabled));
+    EXPECT_TRUE(refused.error().is(errc::busy));
     EXPECT_EQ(refused.error().http_status, 503u);
     EXPECT_TRUE(call(a4c::disable_maintenance{}, c));
     EXPECT_TRUE(call(a4c::disable_maintenance{}, c).error().is(errc::not_found));
@@ -1317,7 +1317,7 @@ TEST(UcsSetMode, AWrongOrMissingAnswerIsATypedError) {
         {201, R"({"server changed":"maintenance"})", errc::unexpected_status},
         {204, "", errc::unexpected_status},
         {302, "", errc::unexpected_status},
-        {503, "", errc::mode_switching},
+        {503, "", errc::busy},
     };
     for (auto& c : cases) {
         auto r = decode(op, make_response(c.status, c.body));
@@ -1419,7 +1419,7 @@ TEST(UcsErrors, A503IsModeSwitchingWhateverItsBody) {
                       std::string("<html><body>Service Unavailable</body></html>")}) {
         for (auto r : {decode(ucs::get_server_status{}, make_response(503, body, {{"Retry-After", "60"}})).error(),
                        decode(ucs::set_server_mode{}, make_response(503, body, {{"Retry-After", "60"}})).error()}) {
-            EXPECT_TRUE(r.is(errc::mode_switching)) << body << " -> " << r;
+            EXPECT_TRUE(r.is(errc::busy)) << body << " -> " << r;
             EXPECT_EQ(r.http_status, 503u);
             EXPECT_EQ(r.retry_after, std::chrono::seconds(60));
             EXPECT_NE(r.detail.find("switching"), std::string::npos);
@@ -1507,7 +1507,7 @@ TEST(UcsClient, ASwitchAndItsStatusPollsThroughAStatefulFake) {
     for (int i = 0; i < 5; ++i) {
         status = c.call(ucs::get_server_status{});
         if (status) break;
-        EXPECT_TRUE(status.error().is(errc::mode_switching)) << status.error();
+        EXPECT_TRUE(status.error().is(errc::busy)) << status.error();
         ++switching;
     }
     ASSERT_TRUE(status);

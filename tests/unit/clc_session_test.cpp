@@ -339,7 +339,7 @@ TEST_F(ClcSession, StartAndWaitReportsEveryServersExactOutcome) {
               "The operation cannot be queued because the server cannot be found or it is not in a valid state.");
     EXPECT_EQ(out[2].state, clc::server_state::failed);
     EXPECT_EQ(out[2].last_status, clc::job_status::failed);
-    EXPECT_TRUE(out[2].problem->is(errc::job_failed));
+    EXPECT_TRUE(out[2].problem->is(errc::operation_failed));
     EXPECT_EQ(out[3].state, clc::server_state::succeeded);
     EXPECT_FALSE(r.value().deadline_reached);
     EXPECT_EQ(fake.polls["wa1-1"], 3) << "one poll per round for the shared id, not one per server";
@@ -626,7 +626,7 @@ TEST_F(ClcAsyncSession, CancellingAWaitStopsPollingPromptly) {
 TEST_F(ClcAsyncSession, AsyncWaitOnAnEmptyBatchDoesNotCompleteInline) {
     auto s = make_async();
     clc::batch_response nothing_queued;
-    nothing_queued.servers.push_back({"a", failure(errc::not_queued)});
+    nothing_queued.servers.push_back({"a", failure(errc::not_accepted)});
     int calls = 0;
     s.async_wait(nothing_queued, polling_policy{}, [&](result<clc::wait_result> r) {
         ++calls;

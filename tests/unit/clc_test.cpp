@@ -164,7 +164,7 @@ TEST(ClcBatch, DecodesTheSeedExampleIntoOneResultPerServer) {
     EXPECT_EQ(s[0].job.value().status_id, "wa1-12345");
     EXPECT_EQ(s[0].job.value().href, "/v2/operations/alias/status/wa1-12345");
     ASSERT_FALSE(s[1].job);
-    EXPECT_TRUE(s[1].job.error().is(errc::not_queued));
+    EXPECT_TRUE(s[1].job.error().is(errc::not_accepted));
     EXPECT_EQ(s[1].job.error().vendor_message,
               "The operation cannot be queued because the server cannot be found or it is not in a valid state.");
     EXPECT_FALSE(r.value().all_queued());
@@ -184,7 +184,7 @@ TEST(ClcBatch, MatchesCaseInsensitivelyInAnyOrderWithDuplicatesAndGaps) {
     EXPECT_EQ(s[1].server_id, "A");
     EXPECT_EQ(s[2].job.value().status_id, "de1-1");
     ASSERT_FALSE(s[3].job);
-    EXPECT_TRUE(s[3].job.error().is(errc::missing_from_response));
+    EXPECT_TRUE(s[3].job.error().is(errc::target_not_in_response));
     EXPECT_EQ(r.value().status_ids().size(), 1u);
 }
 
@@ -194,7 +194,7 @@ TEST(ClcBatch, QueuedWithoutStatusLinkIsAPerServerError) {
         {"server":"b","isQueued":false}])"));
     ASSERT_TRUE(r);
     EXPECT_TRUE(r.value().servers[0].job.error().is(errc::unexpected_response));
-    EXPECT_TRUE(r.value().servers[1].job.error().is(errc::not_queued));
+    EXPECT_TRUE(r.value().servers[1].job.error().is(errc::not_accepted));
     EXPECT_EQ(r.value().servers[1].job.error().vendor_message, "") << "not queued without a message is still reported";
 }
 
@@ -1018,7 +1018,7 @@ TEST(ClcDesiredState, ResultsMapTheBatchAnswerAndTheWaitOntoEveryServer) {
     EXPECT_EQ(r.servers[0].observed, "stopped");
     EXPECT_EQ(r.servers[1].status_id, "wa1-7");
     EXPECT_TRUE(r.servers[2].sent);
-    EXPECT_TRUE(r.servers[3].problem && r.servers[3].problem->is(errc::not_queued));
+    EXPECT_TRUE(r.servers[3].problem && r.servers[3].problem->is(errc::not_accepted));
     EXPECT_FALSE(r.servers[4].sent);
     EXPECT_TRUE(r.servers[4].problem && r.servers[4].problem->is(errc::malformed_response));
     EXPECT_FALSE(r.all_succeeded());
@@ -1060,7 +1060,7 @@ TEST(ClcDesiredState, ResultsMapTheBatchAnswerAndTheWaitOntoEveryServer) {
 TEST(ClcDesiredState, TheApisNoOpMessageMustMatchExactly) {
     for (std::string msg : {"The server already in desired state", "the server already in desired state.",
                             "The server already in desired state. ", ""}) {
-        error e(errc::not_queued);
+        error e(errc::not_accepted);
         e.vendor_message = msg;
         EXPECT_FALSE(clc::is_already_in_desired_state(e)) << msg;
     }

@@ -1,10 +1,11 @@
 // Core: error model, header list, endpoint parsing, the operation concept, the mock transport and the client
 // (sync, callback, future, deferred and coroutine forms).
 #include <serverops/client.hpp>
-#include <serverops/detail/enum_table.hpp>
-#include <serverops/detail/path.hpp>
 #include <serverops/detail/utf8.hpp>
 #include <serverops/endpoint.hpp>
+#include <serverops/policies.hpp>
+#include <serverops/ucs/server_mode.hpp>
+#include <serverops/vendor.hpp>
 #include <serverops/testing/mock_transport.hpp>
 
 #include "../common/hostile_input.hpp"
@@ -497,7 +498,7 @@ TEST(ErrorMessage, EveryPieceIsEscapedWhateverBytesItHolds) {
     for (int i = 0; i < 2000; ++i) {
         const auto op = hostile_text(rng, 40);
         cat.text = hostile_text(rng, 60);
-        error e(errc::job_failed, hostile_text(rng, 200));  // detail: client text quoting server-chosen ids
+        error e(errc::operation_failed, hostile_text(rng, 200));  // detail: client text quoting server-chosen ids
         e.operation = op;
         e.cause = boost::system::error_code(1, cat);
         e.vendor_code = hostile_text(rng, 200);
@@ -508,7 +509,7 @@ TEST(ErrorMessage, EveryPieceIsEscapedWhateverBytesItHolds) {
 }
 
 TEST(ErrorMessage, ServerChosenJobIdInTheDetailCannotForgeALine) {
-    error e(errc::job_failed, "job \x1b]0;owned\x07wa1-1\r\nFAKE: ok\x9b" "31m ended failed");
+    error e(errc::operation_failed, "job \x1b]0;owned\x07wa1-1\r\nFAKE: ok\x9b" "31m ended failed");
     const auto m = e.message();
     EXPECT_TRUE(is_safe_for_a_terminal(m));
     EXPECT_NE(m.find("job \\x1b]0;owned\\x07wa1-1\\x0d\\x0aFAKE: ok\\x9b31m ended failed"), std::string::npos) << m;
@@ -525,7 +526,7 @@ TEST(ErrorMessage, VendorCodeIsNotCutAt32Bytes) {
 
 TEST(EnumTable, UnknownValueIsCutOnACharacterBoundary) {
     enum class colour { red };
-    constexpr auto table = detail::make_enum_table<colour>(std::pair{colour::red, std::string_view("red")});
+    constexpr auto table = make_enum_table<colour>(std::pair{colour::red, std::string_view("red")});
     for (std::size_t shift = 0; shift < 4; ++shift) {
         std::string value(shift, 'x');
         for (int i = 0; i < 100; ++i) value += "\xf0\x9d\x84\x9e";  // 4-byte characters straddle byte 128
@@ -618,11 +619,167 @@ TEST(PathSegment, EveryHostileIdIsExactlyOneEncodedSegment) {
 }
 
 TEST(PathPrefix, DotSegmentsAndDecodedControlsAreUnsafe) {
-    for (const char* ok : {"", "/v2", "/genesys/1/cs", "/a.b/...", "/%2F", "/a%20b", "/x:y@z!$&'()*+,;="})
-        EXPECT_TRUE(detail::is_safe_path_prefix(ok)) << ok;
+    for (const char* ok : {"", "/v2", "/genesys/1/cs", "/a.b/...", "/%2F", "/a%20b", "/x:y@z!$&'()*+,;="}) {
+        EXPECT_TRUE(is_safe_path_prefix(ok)) << ok;
+        EXPECT_TRUE(check_path_prefix(ok, "root prefix")) << ok;
+    }
     for (const char* bad : {"v2", "/.", "/..", "/v2/..", "/./x", "/%2e", "/%2E%2e/x", "/a%0d%0a", "/a%00", "/a%7F", "/a b",
-                            "/a?b", "/a#b", "/a%", "/a%2", "/a%zz", "/caf\xc3\xa9", "/a\r\n", "/a\"b", "/a\\b"})
-        EXPECT_FALSE(detail::is_safe_path_prefix(bad)) << printable(bad);
+                            "/a?b", "/a#b", "/a%", "/a%2", "/a%zz", "/caf\xc3\xa9", "/a\r\n", "/a\"b", "/a\\b"}) {
+        EXPECT_FALSE(is_safe_path_prefix(bad)) << printable(bad);
+        auto r = check_path_prefix(bad, "root prefix");
+        ASSERT_FALSE(r) << printable(bad);
+        EXPECT_TRUE(r.error().is(errc::invalid_request));
+        EXPECT_TRUE(r.error().detail.starts_with("root prefix must be")) << r.error();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------- vendor toolkit
+
+http_response answer(unsigned status, std::string body, std::string_view retry = {}) {
+    http_response r;
+    r.status = status;
+    r.body = std::move(body);
+    if (!retry.empty()) r.headers.set("Retry-After", retry);
+    return r;
+}
+
+struct error_body_case {
+    std::string body;
+    std::string code;
+    std::string message;
+};
+
+class ResponseErrorReads : public ::testing::TestWithParam<error_body_case> {};
+
+TEST_P(ResponseErrorReads, TheVendorsWordsFromEveryBodyShape) {
+    const auto& c = GetParam();
+    for (unsigned status : {400u, 404u, 500u, 503u}) {
+        auto e = response_error(answer(status, c.body, "7"));
+        EXPECT_EQ(e.kind(), errc_from_http_status(status));
+        EXPECT_EQ(e.http_status, status);
+        EXPECT_EQ(e.retry_after, std::chrono::seconds(7));
+        EXPECT_EQ(e.vendor_code, c.code) << c.body;
+        EXPECT_EQ(e.vendor_message, c.message) << c.body;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Bodies, ResponseErrorReads,
+    ::testing::Values(error_body_case{"", "", ""},
+                      error_body_case{R"({"message":"m"})", "", "m"},
+                      error_body_case{R"({"error":{"code":"NoSuchThing","message":"m"}})", "NoSuchThing", "m"},
+                      error_body_case{R"({"error":{"code":404,"message":"m"},"description":"d"})", "404", "m | d"},
+                      error_body_case{R"({"error":"Not Found","message":"m"})", "", "Not Found | m"},
+                      error_body_case{R"({"errorCode":"E1","errorMessage":"m"})", "E1", "m"},
+                      error_body_case{R"("just a string")", "", "just a string"},
+                      error_body_case{"  Bad Gateway\r\n", "", "Bad Gateway\r\n"},
+                      error_body_case{"<html><body>502</body></html>", "", ""},   // a proxy's page is noise
+                      error_body_case{R"({"message":"cut off)", "", ""},          // broken JSON too
+                      error_body_case{R"([1,2,3])", "", ""}));
+
+TEST(ResponseError, AVendorReaderRefinesTheKindAndEveryTextIsBounded) {
+    const std::string huge(5000, 'x');
+    auto e = response_error(answer(503, R"({"code":0,"message":")" + huge + "\u00e9\"}"), errc::unavailable,
+                            [](const boost::json::value& v, error& err) {
+                                err.vendor_code = std::string(300, 'c');
+                                err.vendor_message = v.at("message").as_string();
+                                if (v.at("code") == 0) err.code = make_error_code(errc::busy);
+                            });
+    EXPECT_TRUE(e.is(errc::busy));
+    EXPECT_EQ(e.vendor_message.size(), max_vendor_message_length);
+    EXPECT_EQ(e.vendor_code.size(), max_vendor_code_length);
+    // A plain-text body is cut on a character boundary: the kept text stays valid UTF-8.
+    std::string text(max_plain_text_body - 1, 'a');
+    text += "\xc3\xa9 tail";
+    auto t = response_error(answer(500, text));
+    EXPECT_EQ(t.vendor_message.size(), max_plain_text_body - 1);
+    EXPECT_TRUE(detail::is_valid_utf8(t.vendor_message));
+}
+
+TEST(ResponseError, UnexpectedStatusAndWithHttpStatus) {
+    auto e = unexpected_status_error(answer(302, ""), {200, 201});
+    EXPECT_TRUE(e.is(errc::unexpected_status));
+    EXPECT_EQ(e.http_status, 302u);
+    EXPECT_EQ(e.detail, "expected HTTP 200 or 201");
+    result<int> shape = failure(errc::unexpected_response, "expected string at '$.x', got number");
+    EXPECT_EQ(with_http_status(shape, answer(200, "{}")).error().http_status, 200u);
+    result<int> stamped = failure(e);
+    EXPECT_EQ(with_http_status(stamped, answer(200, "{}")).error().http_status, 302u) << "an existing status stays";
+    EXPECT_TRUE(is_success_status(200) && is_success_status(299) && !is_success_status(199) && !is_success_status(300));
+}
+
+TEST(VendorToolkit, HeaderValueClasses) {
+    EXPECT_TRUE(is_header_token("eyJhbGciOi.x-_~+/="));
+    for (std::string_view bad : {std::string_view("a b"), std::string_view("a\r\nX: y"), std::string_view("a\tb"),
+                                 std::string_view("caf\xc3\xa9"), std::string_view("a\0b", 3), std::string_view("a\x7f")})
+        EXPECT_FALSE(is_header_token(bad)) << printable(bad);
+    EXPECT_TRUE(has_control_characters("a\nb"));
+    EXPECT_TRUE(has_control_characters("a\x7f"));
+    EXPECT_FALSE(has_control_characters("pass word caf\xc3\xa9"));
+}
+
+TEST(VendorToolkit, MakeTargetEncodesEverySegmentOnce) {
+    EXPECT_EQ(make_target("/api", {"machines", "../m2", "a b/c", "."}), "/api/machines/..%2Fm2/a%20b%2Fc/%2E");
+    EXPECT_EQ(make_target("", {"x"}), "/x");
+}
+
+TEST(VendorToolkit, JsonReadersNameThePath) {
+    auto v = parse_json(R"({"a":{"b":[1,"two"]},"n":null})").value();
+    const auto* o = as_object(v, "$").value();
+    EXPECT_EQ(find_field(*o, "n"), nullptr) << "JSON null reads as absent";
+    auto b = as_array(o->at("a").at("b"), "$.a.b").value();
+    auto wrong = as_string((*b)[0], "$.a.b[0]");
+    ASSERT_FALSE(wrong);
+    EXPECT_TRUE(wrong.error().is(errc::unexpected_response));
+    EXPECT_EQ(wrong.error().detail, "expected string at '$.a.b[0]', got number");
+    EXPECT_TRUE(parse_json("{").error().is(errc::malformed_response));
+}
+
+// ---------------------------------------------------------------------------------------------- vendor-neutral errc
+
+TEST(VendorNeutralErrors, BusyIsTransientAndUcsKeepsItsWord) {
+    EXPECT_TRUE(is_transient(error(errc::busy)));
+    EXPECT_FALSE(is_transient(error(errc::not_accepted)));
+    EXPECT_FALSE(is_transient(error(errc::operation_failed)));
+    for (auto body : {std::string(), std::string("<html>503</html>"), std::string(R"({"message":"switching"})")}) {
+        auto r = ucs::get_server_status{}.decode(answer(503, body));
+        ASSERT_FALSE(r);
+        EXPECT_TRUE(r.error().is(errc::busy)) << r.error();
+        EXPECT_EQ(r.error().vendor_code, "mode_switching") << body;
+    }
+    auto coded = ucs::get_server_status{}.decode(answer(503, R"({"code":"MAINT"})"));
+    EXPECT_EQ(coded.error().vendor_code, "MAINT") << "the server's own code wins";
+}
+
+// ---------------------------------------------------------------------------------------------- foreign causes, value()
+
+std::string fake_curl_message(int v) { return v == 6 ? "Couldn't resolve host name" : "curl error"; }
+const foreign_error_category fake_curl_category("curl", &fake_curl_message);
+
+TEST(ForeignCause, AnErrorCarriesAForeignCodeWithItsMessage) {
+    error e(errc::transport_failure, "my transport");
+    e.cause = boost::system::error_code(6, fake_curl_category);
+    EXPECT_STREQ(e.cause.category().name(), "curl");
+    EXPECT_EQ(e.cause.value(), 6);
+    EXPECT_NE(e.message().find("[Couldn't resolve host name]"), std::string::npos) << e;
+    const foreign_error_category unnamed_text("lib", nullptr);
+    EXPECT_EQ(boost::system::error_code(3, unnamed_text).message(), "lib error 3");
+}
+
+TEST(ResultValueDeathTest, ValueOfAFailedResultPrintsTheErrorFirst) {
+    EXPECT_DEATH(
+        {
+            result<int> r = failure(errc::not_found, "server WA1X");
+            r.error().operation = "clc.getServer";
+            (void)r.value();
+        },
+        "serverops: value\\(\\) of a failed result: clc.getServer: not found: server WA1X");
+    EXPECT_DEATH(
+        {
+            result<int> r = 1;
+            (void)r.error();
+        },
+        "serverops: error\\(\\) of a successful result");
 }
 
 }  // namespace

@@ -211,7 +211,7 @@ result<ucs::server_status> mode(ucs::server_mode m) {
 
 TEST(ModeWaiterStepped, AFailureAtEveryStep) {
     const std::vector<result<ucs::server_status>> script = {
-        failure(errc::mode_switching), failure(errc::mode_switching), mode(ucs::server_mode::production),
+        failure(errc::busy), failure(errc::busy), mode(ucs::server_mode::production),
         mode(ucs::server_mode::maintenance)};
     for (int k = 0; k < 4; ++k) {
         for (bool final_error : {true, false}) {
@@ -259,7 +259,7 @@ TEST(ModeWaiterStepped, CancelNamesTheLastKnownMode) {
 
 TEST(ModeWaiterStepped, APollCutShortByTheDeadlineKeepsTheLastKnownState) {
     ucs::mode_waiter w(ucs::server_mode::maintenance, policy(1s, 5s), t0);
-    w.on_poll(ucs::get_server_status{}, failure(errc::mode_switching), t0);
+    w.on_poll(ucs::get_server_status{}, failure(errc::busy), t0);
     // The poll in flight at the deadline got only the time left and timed out: that says nothing about UCS.
     w.on_poll(ucs::get_server_status{}, failure(errc::timeout), w.deadline());
     EXPECT_EQ(w.next(w.deadline()).kind, ucs::mode_waiter::step::done);

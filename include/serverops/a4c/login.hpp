@@ -47,12 +47,12 @@ inline result<login_response> decode_login(const http_response& res) {
         if (is_failure_location(*location))
             return failure(login_failed(res, "the server redirected to its authentication-failure page"));
         r.location = truncated(*location, 2048);
-    } else if (is_success(res.status)) {
+    } else if (is_success_status(res.status)) {
         // Something between us and the server followed the redirect: the body is then the auth status (or the
         // failure page, already handled above by its 401).
         BOOST_OUTCOME_TRY(auto data, decode_envelope(res, {200}, false));
         if (auto* o = data.if_object())
-            if (auto* logged = find(*o, "isLogged"); logged && logged->is_bool() && !logged->get_bool())
+            if (auto* logged = find_field(*o, "isLogged"); logged && logged->is_bool() && !logged->get_bool())
                 return failure(login_failed(res, "the server reports the session as not logged in"));
     } else {
         auto body = try_parse(res.body);
@@ -131,7 +131,7 @@ struct login {
         return success();
     }
     result<login_response> decode(const http_response& res) const {
-        auto r = detail::with_status(detail::decode_login(res), res);
+        auto r = with_http_status(detail::decode_login(res), res);
         if (!r) scrub_secrets(r.error(), secrets());  // the client does it too; this serves direct decode() callers
         return r;
     }
@@ -139,7 +139,7 @@ struct login {
 
 /// `POST {root}/rest/jwtauth`, form `user=..&password=..` -> `{"data":{"token":..,"expireAt":<epoch ms>}}` (older
 /// builds: `{"data":"<token>"}`). Then set `context::jwt`. The endpoint has no /v1 or /latest alias, and the
-/// maintenance filter does not let it through: while maintenance is on it fails with errc::maintenance_enabled.
+/// maintenance filter does not let it through: while maintenance is on it fails with errc::busy.
 /// Bad credentials: 401 -> errc::authentication_failed (other failure statuses are not documented and map by
 /// class). Safe to resend: a second delivery only issues another token.
 struct jwt_login {
@@ -168,7 +168,7 @@ struct jwt_login {
         return success();
     }
     result<jwt_token> decode(const http_response& res) const {
-        auto r = detail::with_status(detail::decode_jwt(res), res);
+        auto r = with_http_status(detail::decode_jwt(res), res);
         if (!r) {
             // A4C 3.0 lets bad JWT credentials reach its catch-all handler: 500 with code 500. Naming it a rejected
             // login (not a transient 5xx) keeps the session from sending a wrong password again.
@@ -194,7 +194,7 @@ struct get_auth_status {
 
     std::string target(const context& ctx) const { return ctx.rest_target("/auth/status"); }
     result<void> validate(const context& ctx) const { return detail::check_context(ctx); }
-    result<auth_status> decode(const http_response& res) const { return detail::with_status(decode_status(res), res); }
+    result<auth_status> decode(const http_response& res) const { return with_http_status(decode_status(res), res); }
 
 private:
     static result<auth_status> decode_status(const http_response& res) {

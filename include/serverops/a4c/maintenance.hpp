@@ -1,6 +1,6 @@
 // {root}{prefix}/maintenance: read, enable, update and disable Alien4Cloud's maintenance mode.
 // Reading needs any authenticated user; the three changes need the ADMIN role (else 403, code 102).
-// While maintenance is on, the server answers every other /rest call with 503, code 0 (errc::maintenance_enabled).
+// While maintenance is on, the server answers every other /rest call with 503, code 0 (errc::busy).
 #ifndef SERVEROPS_A4C_MAINTENANCE_HPP
 #define SERVEROPS_A4C_MAINTENANCE_HPP
 
@@ -45,7 +45,7 @@ inline result<maintenance_state> decode_maintenance_state(const json::value& dat
     }
     s.user_triggered = triggered.value_or(false);
     BOOST_OUTCOME_TRY(s.progress_percent, optional_int32_field(*o, "progressPercent", "$.data.progressPercent"));
-    if (auto* log = find(*o, "log")) {
+    if (auto* log = find_field(*o, "log")) {
         BOOST_OUTCOME_TRY(auto arr, as_array(*log, "$.data.log"));
         s.log.reserve(arr->size());
         for (auto& item : *arr) {
@@ -71,7 +71,7 @@ struct get_maintenance_state {
     result<maintenance_state> decode(const http_response& res) const {
         auto data = detail::decode_envelope(res, {200}, true);
         if (!data) return failure(std::move(data).error());
-        return detail::with_status(detail::decode_maintenance_state(data.value()), res);
+        return with_http_status(detail::decode_maintenance_state(data.value()), res);
     }
 };
 

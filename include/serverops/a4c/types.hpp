@@ -33,7 +33,7 @@ inline constexpr int unsupported_operation = 509;    ///< UNSUPPORTED_OPERATION_
 ///
 /// | error.code | HTTP | errc |
 /// |---|---|---|
-/// | 0 | 503 | maintenance_enabled (0 on any other status: by HTTP status) |
+/// | 0 | 503 | busy, vendor_code "0" (0 on any other status: by HTTP status) |
 /// | 100 | any | unauthorized |
 /// | 101 | any | authentication_failed |
 /// | 102 | any | forbidden |
@@ -45,7 +45,7 @@ constexpr errc errc_from_rest_error(unsigned http_status, std::optional<std::int
     if (code) {
         switch (*code) {
         case error_codes::maintenance:
-            if (http_status == 503) return errc::maintenance_enabled;
+            if (http_status == 503) return errc::busy;
             break;
         case error_codes::authentication_required: return errc::unauthorized;
         case error_codes::authentication_failed: return errc::authentication_failed;

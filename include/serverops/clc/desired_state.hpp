@@ -119,7 +119,7 @@ inline constexpr std::string_view already_in_desired_state_message = "The server
 
 /// Whether a batch's per-server error is the API saying the server is already in the desired state.
 inline bool is_already_in_desired_state(const error& e) noexcept {
-    return e.is(errc::not_queued) && e.vendor_message == already_in_desired_state_message;
+    return e.is(errc::not_accepted) && e.vendor_message == already_in_desired_state_message;
 }
 
 /// One requested server and the state asked of it, in request order.
@@ -315,7 +315,7 @@ inline ensure_result with_wait(ensure_result r, const wait_result& w) {
             // the API's "already in desired state": nothing to wait for
         } else {
             d.outcome = target_outcome::failed;
-            d.problem = so.problem ? *so.problem : error(errc::job_failed);
+            d.problem = so.problem ? *so.problem : error(errc::operation_failed);
         }
     }
     return r;

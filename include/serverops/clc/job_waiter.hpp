@@ -166,8 +166,9 @@ public:
                 job.state = server_state::succeeded;
             } else if (r.value().status == job_status::failed || r.value().status == job_status::unknown) {
                 job.state = server_state::failed;
-                error e(errc::job_failed, "job " + id + " ended " + std::string(to_string(r.value().status)));
+                error e(errc::operation_failed, "job " + id + " ended " + std::string(to_string(r.value().status)));
                 e.operation = name;
+                e.vendor_code = to_string(r.value().status);  // the job status CLC reported
                 job.problem = std::move(e);
             }
         } else {

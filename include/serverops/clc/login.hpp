@@ -53,7 +53,7 @@ private:
     result<login_response> decode_answer(const http_response& res) const {
         using namespace detail;
         if (res.status == 400 || res.status == 401) return failure(http_error(res, errc::authentication_failed));
-        if (!is_success(res.status)) return failure(http_error(res));
+        if (!is_success_status(res.status)) return failure(http_error(res));
         BOOST_OUTCOME_TRY(auto v, parse_json(res.body));
         BOOST_OUTCOME_TRY(auto o, as_object(v, "$"));
         login_response r;
@@ -63,7 +63,7 @@ private:
         BOOST_OUTCOME_TRY(auto loc, optional_string_field(*o, "locationAlias", "$.locationAlias"));
         r.user_name = user.value_or("");
         r.location_alias = loc.value_or("");
-        if (auto* roles = find(*o, "roles")) {
+        if (auto* roles = find_field(*o, "roles")) {
             BOOST_OUTCOME_TRY(auto arr, as_array(*roles, "$.roles"));
             for (auto& role : *arr) {
                 BOOST_OUTCOME_TRY(auto s, as_string(role, "$.roles[]"));

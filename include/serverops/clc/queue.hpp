@@ -27,7 +27,7 @@ struct get_status {
     }
     result<get_status_response> decode(const http_response& res) const {
         using namespace detail;
-        if (!is_success(res.status)) return failure(http_error(res));
+        if (!is_success_status(res.status)) return failure(http_error(res));
         BOOST_OUTCOME_TRY(auto v, parse_json(res.body));
         BOOST_OUTCOME_TRY(auto o, as_object(v, "$"));
         BOOST_OUTCOME_TRY(auto s, string_field(*o, "status", "$.status"));

@@ -29,7 +29,7 @@ struct get_server {
 
     result<server_info> decode(const http_response& res) const {
         using namespace detail;
-        if (!is_success(res.status)) return failure(http_error(res));
+        if (!is_success_status(res.status)) return failure(http_error(res));
         BOOST_OUTCOME_TRY(auto v, parse_json(res.body));
         BOOST_OUTCOME_TRY(auto o, as_object(v, "$"));
         server_info s;
@@ -47,7 +47,7 @@ struct get_server {
         s.location_id = loc.value_or("");
         s.os_type = os.value_or("");
 
-        auto* details_value = find(*o, "details");
+        auto* details_value = find_field(*o, "details");
         if (!details_value) return failure(shape_error("$.details", "object", nullptr));
         BOOST_OUTCOME_TRY(auto d, as_object(*details_value, "$.details"));
         BOOST_OUTCOME_TRY(s.power_state_text, string_field(*d, "powerState", "$.details.powerState"));
@@ -61,7 +61,7 @@ struct get_server {
         s.memory_mb = mem.value_or(0);
         s.storage_gb = disk.value_or(0);
         s.host_name = host.value_or("");
-        if (auto* snaps = find(*d, "snapshots")) {
+        if (auto* snaps = find_field(*d, "snapshots")) {
             BOOST_OUTCOME_TRY(auto arr, as_array(*snaps, "$.details.snapshots"));
             for (auto& snap : *arr) {
                 BOOST_OUTCOME_TRY(auto so, as_object(snap, "$.details.snapshots[]"));
@@ -69,7 +69,7 @@ struct get_server {
                 s.snapshot_names.push_back(std::move(n));
             }
         }
-        if (auto* links = find(*o, "links")) {
+        if (auto* links = find_field(*o, "links")) {
             BOOST_OUTCOME_TRY(auto arr, as_array(*links, "$.links"));
             for (auto& l : *arr) {
                 BOOST_OUTCOME_TRY(auto lo, as_object(l, "$.links[]"));

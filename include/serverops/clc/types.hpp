@@ -17,7 +17,7 @@ namespace serverops::clc {
 /// Queue job status (GET /v2/operations/{alias}/status/{id}). Every documented value.
 enum class job_status { not_started, executing, succeeded, failed, resumed, unknown };
 
-inline constexpr auto job_status_names = detail::make_enum_table<job_status>(
+inline constexpr auto job_status_names = make_enum_table<job_status>(
     std::pair{job_status::not_started, std::string_view("notStarted")},
     std::pair{job_status::executing, std::string_view("executing")},
     std::pair{job_status::succeeded, std::string_view("succeeded")},
@@ -83,12 +83,12 @@ enum class power_state { started, stopped, paused, other };
 /// Server `status`. Undocumented values are kept as text in `server_info::status_text`.
 enum class server_status { active, archived, under_construction, queued_for_delete, deleted, other };
 
-inline constexpr auto power_state_names = detail::make_enum_table<power_state>(
+inline constexpr auto power_state_names = make_enum_table<power_state>(
     std::pair{power_state::started, std::string_view("started")},
     std::pair{power_state::stopped, std::string_view("stopped")},
     std::pair{power_state::paused, std::string_view("paused")});
 
-inline constexpr auto server_status_names = detail::make_enum_table<server_status>(
+inline constexpr auto server_status_names = make_enum_table<server_status>(
     std::pair{server_status::active, std::string_view("active")},
     std::pair{server_status::archived, std::string_view("archived")},
     std::pair{server_status::under_construction, std::string_view("underConstruction")},

@@ -1,4 +1,5 @@
 // Wire-string <-> enum mapping for enums whose wire names are not C++ identifiers (camelCase vs snake_case).
+// Public through serverops/vendor.hpp.
 #ifndef SERVEROPS_DETAIL_ENUM_TABLE_HPP
 #define SERVEROPS_DETAIL_ENUM_TABLE_HPP
 
@@ -12,8 +13,10 @@
 #include <string_view>
 #include <utility>
 
-namespace serverops::detail {
+namespace serverops {
 
+/// A constexpr table of (enum value, wire name) pairs: `to_string`, `find` and a `parse` whose failure is
+/// `errc::unknown_enum_value`. Build one with `make_enum_table<E>(std::pair{E::a, std::string_view("a")}, ...)`.
 template <class E, std::size_t N>
 struct enum_table {
     std::array<std::pair<E, std::string_view>, N> entries;
@@ -27,7 +30,7 @@ struct enum_table {
 
     constexpr std::optional<E> find(std::string_view s) const noexcept {
         for (auto& [v, w] : entries)
-            if (case_insensitive ? iequals(w, s) : w == s) return v;
+            if (case_insensitive ? detail::iequals(w, s) : w == s) return v;
         return std::nullopt;
     }
 
@@ -36,7 +39,7 @@ struct enum_table {
     result<E> parse(std::string_view s, std::string_view what) const {
         if (auto e = find(s)) return *e;
         error err(errc::unknown_enum_value, "undocumented " + std::string(what));
-        err.vendor_message = std::string(s.substr(0, utf8_prefix_length(s, 128)));
+        err.vendor_message = std::string(s.substr(0, detail::utf8_prefix_length(s, 128)));
         return failure(std::move(err));
     }
 
@@ -47,6 +50,6 @@ constexpr auto make_enum_table(P... p) {
     return enum_table<E, sizeof...(P)>{{{p...}}};
 }
 
-}  // namespace serverops::detail
+}  // namespace serverops
 
 #endif

@@ -1,8 +1,11 @@
 // Request-target paths: the one path-segment encoder every vendor uses for ids, and the check of a path prefix that
-// goes verbatim in front of them.
+// goes verbatim in front of them. Public through serverops/vendor.hpp.
 #ifndef SERVEROPS_DETAIL_PATH_HPP
 #define SERVEROPS_DETAIL_PATH_HPP
 
+#include <serverops/error.hpp>
+
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -48,13 +51,15 @@ inline std::string encode_path_segment(std::string_view segment) {
     return out;
 }
 
-namespace detail {
-/// The detail of an error for a prefix `is_safe_path_prefix` refused: `what` and the rule.
-inline std::string unsafe_path_prefix_detail(std::string_view what) {
-    std::string d(what);
-    d += " must be empty or '/'-separated path segments, percent-encoded, with no '.' or '..' segment and no control "
-         "character";
-    return d;
+/// `prefix` followed by each of `segments` as exactly one path segment: "/v2" + {"servers", "ACME", "a/b"} is
+/// "/v2/servers/ACME/a%2Fb". The prefix goes verbatim: check it once with `check_path_prefix`.
+inline std::string make_target(std::string_view prefix, std::initializer_list<std::string_view> segments) {
+    std::string t(prefix);
+    for (auto s : segments) {
+        t += '/';
+        append_path_segment(t, s);
+    }
+    return t;
 }
 
 /// A path prefix put verbatim in front of a request target: empty, or "/"-separated segments of RFC 3986 pchars
@@ -75,13 +80,13 @@ inline bool is_safe_path_prefix(std::string_view p) noexcept {
         char c = p[i];
         if (c == '%') {
             if (p.size() - i < 3) return false;
-            const int hi = hex_value(p[i + 1]), lo = hex_value(p[i + 2]);
+            const int hi = detail::hex_value(p[i + 1]), lo = detail::hex_value(p[i + 2]);
             if (hi < 0 || lo < 0) return false;
             const auto decoded = static_cast<unsigned char>(hi * 16 + lo);
             if (decoded < 0x20 || decoded == 0x7f) return false;
             c = static_cast<char>(decoded);
             i += 2;
-        } else if (!is_unreserved(c) && std::string_view("!$&'()*+,;=:@").find(c) == std::string_view::npos) {
+        } else if (!detail::is_unreserved(c) && std::string_view("!$&'()*+,;=:@").find(c) == std::string_view::npos) {
             return false;
         }
         ++segment_length;
@@ -89,7 +94,25 @@ inline bool is_safe_path_prefix(std::string_view p) noexcept {
     }
     return true;
 }
+
+namespace detail {
+using serverops::is_safe_path_prefix;  // its former home, still used by endpoint.hpp
+
+/// The detail of an error for a prefix `is_safe_path_prefix` refused: `what` and the rule.
+inline std::string unsafe_path_prefix_detail(std::string_view what) {
+    std::string d(what);
+    d += " must be empty or '/'-separated path segments, percent-encoded, with no '.' or '..' segment and no control "
+         "character";
+    return d;
+}
 }  // namespace detail
+
+/// `errc::invalid_request` naming `what` ("path prefix") unless `prefix` is_safe_path_prefix. Check every prefix a
+/// context puts in front of its targets before each call: a context built by hand skips from_base_url's check.
+inline result<void> check_path_prefix(std::string_view prefix, std::string_view what = "path prefix") {
+    if (is_safe_path_prefix(prefix)) return success();
+    return failure(errc::invalid_request, detail::unsafe_path_prefix_detail(what));
+}
 
 }  // namespace serverops
 

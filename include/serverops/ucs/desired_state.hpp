@@ -7,7 +7,7 @@
 //
 // "In the desired state": the status's `mode` is the one asked for. A mode outside maintenance/production
 // (errc::unknown_enum_value) is unknown: the switch is sent. While UCS switches, its status answers 503
-// (errc::mode_switching): the read fails and so does the call, nothing sent (run it again once the switch is over,
+// (errc::busy): the read fails and so does the call, nothing sent (run it again once the switch is over,
 // or wait for it with ucs::wait_until_mode).
 #ifndef SERVEROPS_UCS_DESIRED_STATE_HPP
 #define SERVEROPS_UCS_DESIRED_STATE_HPP

@@ -1,5 +1,5 @@
 // POST {prefix}/server/mode and GET {prefix}/server/status: switch UCS between maintenance and production mode and
-// watch it. While UCS switches, every request answers 503 (errc::mode_switching); poll get_server_status until
+// watch it. While UCS switches, every request answers 503 (errc::busy); poll get_server_status until
 // `mode` is the one asked for.
 #ifndef SERVEROPS_UCS_SERVER_MODE_HPP
 #define SERVEROPS_UCS_SERVER_MODE_HPP
@@ -21,7 +21,7 @@ namespace serverops::ucs {
 ///
 /// Idempotent: the request names the target mode, not a transition, so a second delivery leaves the server in the
 /// same mode. UCS waits for in-flight work before it switches (schema requests, default 1 minute; or outstanding
-/// profile/service functions); a duplicate that arrives meanwhile is refused with 503 (errc::mode_switching) and
+/// profile/service functions); a duplicate that arrives meanwhile is refused with 503 (errc::busy) and
 /// changes nothing, and one that arrives later finds nothing in flight that the new mode allows. Confirm the
 /// outcome with get_server_status either way.
 struct set_server_mode {
@@ -44,7 +44,7 @@ struct set_server_mode {
         return detail::check_context(ctx);
     }
     result<set_server_mode_response> decode(const http_response& res) const {
-        return detail::with_status(decode_answer(res), res);
+        return with_http_status(decode_answer(res), res);
     }
 
 private:
@@ -79,7 +79,7 @@ struct get_server_status {
     std::string target(const context& ctx) const { return ctx.path_prefix + "/server/status"; }
     result<void> validate(const context& ctx) const { return detail::check_context(ctx); }
     result<server_status> decode(const http_response& res) const {
-        return detail::with_status(decode_status(res), res);
+        return with_http_status(decode_status(res), res);
     }
 
 private:

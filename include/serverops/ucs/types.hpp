@@ -19,7 +19,7 @@ enum class server_mode { maintenance, production };
 
 /// Wire names; matched case-insensitively on input (the API documents `mode` as case-insensitive), written
 /// lower-case.
-inline constexpr serverops::detail::enum_table<server_mode, 2> server_mode_names{
+inline constexpr serverops::enum_table<server_mode, 2> server_mode_names{
     {{std::pair{server_mode::maintenance, std::string_view("maintenance")},
       std::pair{server_mode::production, std::string_view("production")}}},
     true};

@@ -32,7 +32,7 @@ inline constexpr std::string_view wait_operation_name = "ucs.waitUntilMode";
 ///
 /// Rules of its own:
 /// - A status with the target mode ends the wait with that status.
-/// - 503 (errc::mode_switching) is the switching window: expected, not counted, bounded by the deadline only.
+/// - 503 (errc::busy) is the switching window: expected, not counted, bounded by the deadline only.
 /// - Other transient errors (is_transient) are tolerated up to `policy.max_consecutive_poll_errors` in a row; the
 ///   last one is then the result. Any other error (401, 403, 400, a malformed status...) ends the wait at once.
 /// - At the deadline: errc::deadline_exceeded, whose `detail` names the target and the last known mode (or that
@@ -84,7 +84,7 @@ public:
         }
         last_error_ = r.error();
         schedule_.note(r.error());
-        if (r.error().is(errc::mode_switching)) {  // the switching window: wait for it to close
+        if (r.error().is(errc::busy)) {  // the switching window: wait for it to close
             switching_ = true;
             return;
         }

@@ -6,8 +6,8 @@
 #include <serverops/a4c/context.hpp>
 #include <serverops/a4c/types.hpp>
 #include <serverops/detail/ascii.hpp>
-#include <serverops/detail/json_read.hpp>
 #include <serverops/http_message.hpp>
+#include <serverops/vendor.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -20,12 +20,9 @@
 
 namespace serverops::a4c::detail {
 
-using namespace serverops::detail;
-
-inline constexpr std::size_t max_vendor_message = 1024;
-inline constexpr std::size_t max_text_body = 512;
-
-inline bool is_success(unsigned status) { return status >= 200 && status < 300; }
+namespace json = boost::json;
+using serverops::detail::ascii_lower;
+using serverops::detail::iequals;
 
 inline bool contains(std::initializer_list<unsigned> set, unsigned v) {
     return std::find(set.begin(), set.end(), v) != set.end();
@@ -33,46 +30,27 @@ inline bool contains(std::initializer_list<unsigned> set, unsigned v) {
 
 inline std::string truncated(std::string_view s, std::size_t limit) { return std::string(s.substr(0, limit)); }
 
-/// A body that is not JSON: plain text is kept (bounded); an HTML error page or broken JSON is not (it is noise).
-inline std::string text_of(std::string_view body) {
-    auto first = body.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos || body[first] == '<' || body[first] == '{' || body[first] == '[') return {};
-    return truncated(body.substr(first), max_text_body);
-}
-
-inline std::string expected_statuses(std::initializer_list<unsigned> expected) {
-    std::string s = "expected HTTP ";
-    bool first = true;
-    for (auto e : expected) {
-        if (!first) s += " or ";
-        s += std::to_string(e);
-        first = false;
-    }
-    return s;
-}
-
 /// The error of a failed exchange: the envelope's `error` when there is one, else the status class.
 /// `body` is the parsed body, or nullptr when it was empty or not JSON.
 /// Shapes: `{"data":..,"error":{"code":int,"message":str}}`; Spring Boot's default error JSON
 /// (`{"status":500,"error":"Internal Server Error","message":..}`); empty, HTML or text bodies.
 /// The envelope's `data` (a stack trace on 500) is never copied.
 inline error make_error(const http_response& res, const json::value* body) {
-    std::optional<std::int64_t> code;
-    std::string code_text;
-    std::string message;
-    bool envelope_error = false;
-    if (body) {
-        if (auto* o = body->if_object()) {
-            if (auto* e = find(*o, "error")) {
-                if (auto* eo = e->if_object()) {
+    // The kind follows the envelope's code when there is one (errc_from_rest_error), else the status.
+    auto read_envelope = [&res](const json::value& parsed, error& e) {
+        std::optional<std::int64_t> code;
+        bool envelope_error = false;
+        if (auto* o = parsed.if_object()) {
+            if (auto* err = find_field(*o, "error")) {
+                if (auto* eo = err->if_object()) {
                     envelope_error = true;
-                    if (auto* c = find(*eo, "code")) {
+                    if (auto* c = find_field(*eo, "code")) {
                         if (auto n = int_field(*eo, "code", "$.error.code")) {
                             code = n.value();
-                            code_text = std::to_string(n.value());
+                            e.vendor_code = std::to_string(n.value());
                         } else if (c->is_string()) {
                             std::string_view s = c->get_string();
-                            code_text = truncated(s, 32);
+                            e.vendor_code = truncated(s, 32);
                             if (!s.empty() && s.size() < 10 &&
                                 std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
                                 std::int64_t n = 0;
@@ -81,25 +59,20 @@ inline error make_error(const http_response& res, const json::value* body) {
                             }
                         }
                     }
-                    if (auto* m = find(*eo, "message"); m && m->is_string()) message = truncated(m->get_string(), max_vendor_message);
-                } else if (e->is_string()) {
-                    message = truncated(e->get_string(), max_vendor_message);  // Spring Boot: reason phrase
+                    if (auto* m = find_field(*eo, "message"); m && m->is_string()) e.vendor_message = m->get_string();
+                } else if (err->is_string()) {
+                    e.vendor_message = err->get_string();  // Spring Boot: reason phrase
                 }
             }
             if (!envelope_error)
-                if (auto* m = find(*o, "message"); m && m->is_string()) message = truncated(m->get_string(), max_vendor_message);
-        } else if (auto* s = body->if_string()) {
-            message = truncated(*s, max_vendor_message);
+                if (auto* m = find_field(*o, "message"); m && m->is_string()) e.vendor_message = m->get_string();
+        } else if (auto* s = parsed.if_string()) {
+            e.vendor_message = *s;
         }
-    } else {
-        message = text_of(res.body);
-    }
-    error e(errc_from_rest_error(res.status, code));
-    e.http_status = res.status;
-    e.retry_after = retry_after(res);
-    e.vendor_code = std::move(code_text);
-    e.vendor_message = std::move(message);
-    if (is_success(res.status)) e.detail = "the response has a success status but its envelope carries an error";
+        e.code = make_error_code(errc_from_rest_error(res.status, code));
+    };
+    error e = serverops::response_error(res, errc_from_rest_error(res.status, std::nullopt), body, read_envelope);
+    if (is_success_status(res.status)) e.detail = "the response has a success status but its envelope carries an error";
     return e;
 }
 
@@ -118,15 +91,11 @@ inline result<json::value> decode_envelope(const http_response& res, std::initia
                                            bool body_required) {
     const auto parsed = try_parse(res.body);
     const json::object* o = parsed ? parsed->if_object() : nullptr;
-    const json::value* err = o ? find(*o, "error") : nullptr;
+    const json::value* err = o ? find_field(*o, "error") : nullptr;
     const bool has_error = err && (err->is_object() || err->is_string());
     const bool expected_status = contains(expected, res.status);
-    if (has_error || !is_success(res.status)) return failure(make_error(res, parsed ? &*parsed : nullptr));
-    if (!expected_status) {
-        error e(errc::unexpected_status, expected_statuses(expected));
-        e.http_status = res.status;
-        return failure(std::move(e));
-    }
+    if (has_error || !is_success_status(res.status)) return failure(make_error(res, parsed ? &*parsed : nullptr));
+    if (!expected_status) return failure(unexpected_status_error(res, expected));
     if (res.body.empty()) {
         if (body_required) {
             error e(errc::malformed_response, "empty response body");
@@ -148,13 +117,6 @@ inline result<json::value> decode_envelope(const http_response& res, std::initia
     }
     if (auto* d = o->if_contains("data")) return *d;
     return json::value(nullptr);
-}
-
-/// Every error of a decoder carries the response's status, also shape and syntax errors found in a 2xx body.
-template <class T>
-result<T> with_status(result<T> r, const http_response& res) {
-    if (!r && r.error().http_status == 0) r.error().http_status = res.status;
-    return r;
 }
 
 /// The calls whose `data` is `RestResponse<Void>`: only the status and the envelope's error matter.
@@ -192,7 +154,7 @@ inline result<std::optional<int>> optional_int32_field(const json::object& o, st
 inline result<std::vector<std::string>> optional_string_array(const json::object& o, std::string_view key,
                                                               std::string_view path, std::string_view item_path) {
     std::vector<std::string> out;
-    auto* v = find(o, key);
+    auto* v = find_field(o, key);
     if (!v) return out;
     BOOST_OUTCOME_TRY(auto arr, as_array(*v, path));
     out.reserve(arr->size());

@@ -5,8 +5,8 @@
 
 #include <serverops/a4c/context.hpp>
 #include <serverops/a4c/detail/decode.hpp>
-#include <serverops/detail/path.hpp>
 #include <serverops/error.hpp>
+#include <serverops/vendor.hpp>
 
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
@@ -21,20 +21,12 @@ namespace serverops::a4c::detail {
 inline constexpr std::string_view form_content_type = "application/x-www-form-urlencoded";
 
 /// A bearer token is a single header token: visible ASCII only.
-inline bool is_token68ish(std::string_view v) {
-    for (char c : v) {
-        auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u >= 0x7f) return false;
-    }
-    return true;
-}
+inline bool is_token68ish(std::string_view v) { return serverops::is_header_token(v); }
 
-/// Both prefixes go verbatim into the request line: the shared prefix rule (serverops::detail::is_safe_path_prefix).
+/// Both prefixes go verbatim into the request line: the shared prefix rule (serverops::check_path_prefix).
 inline result<void> check_prefixes(const context& ctx) {
-    using serverops::detail::is_safe_path_prefix, serverops::detail::unsafe_path_prefix_detail;
-    if (!is_safe_path_prefix(ctx.root_prefix)) return failure(errc::invalid_request, unsafe_path_prefix_detail("root prefix"));
-    if (!is_safe_path_prefix(ctx.path_prefix)) return failure(errc::invalid_request, unsafe_path_prefix_detail("REST prefix"));
-    return success();
+    BOOST_OUTCOME_TRY(serverops::check_path_prefix(ctx.root_prefix, "root prefix"));
+    return serverops::check_path_prefix(ctx.path_prefix, "REST prefix");
 }
 
 /// Checked before every authenticated call. The messages never quote the secrets.

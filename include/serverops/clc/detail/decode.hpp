@@ -4,8 +4,8 @@
 
 #include <serverops/clc/types.hpp>
 #include <serverops/detail/ascii.hpp>
-#include <serverops/detail/json_read.hpp>
 #include <serverops/http_message.hpp>
+#include <serverops/vendor.hpp>
 
 #include <boost/json/monotonic_resource.hpp>
 
@@ -16,13 +16,7 @@
 
 namespace serverops::clc::detail {
 
-using namespace serverops::detail;
-
-inline void append_sentence(std::string& out, std::string_view s) {
-    if (s.empty()) return;
-    if (!out.empty()) out += " | ";
-    out += s;
-}
+namespace json = boost::json;
 
 /// Collects the server's words from every error body shape CLC uses: empty, {"message"}, {"message","modelState"},
 /// ASP.NET exception fields, or an array of per-item messages.
@@ -30,8 +24,8 @@ inline std::string vendor_message_of(const json::value& body) {
     std::string out;
     if (auto* o = body.if_object()) {
         for (auto key : {"message", "Message", "error"})
-            if (auto* m = find(*o, key); m && m->is_string()) append_sentence(out, m->get_string());
-        if (auto* ms = find(*o, "modelState"); ms && ms->is_object()) {
+            if (auto* m = find_field(*o, key); m && m->is_string()) append_sentence(out, m->get_string());
+        if (auto* ms = find_field(*o, "modelState"); ms && ms->is_object()) {
             for (auto& [field, msgs] : ms->get_object()) {
                 if (auto* arr = msgs.if_array()) {
                     for (auto& m : *arr)
@@ -42,37 +36,32 @@ inline std::string vendor_message_of(const json::value& body) {
                 }
             }
         }
-        if (auto* m = find(*o, "exceptionMessage"); m && m->is_string()) append_sentence(out, m->get_string());
+        if (auto* m = find_field(*o, "exceptionMessage"); m && m->is_string()) append_sentence(out, m->get_string());
     } else if (auto* a = body.if_array()) {
         for (auto& item : *a)
             if (auto* io = item.if_object())
                 for (auto key : {"message", "errorMessage"})
-                    if (auto* m = find(*io, key); m && m->is_string()) append_sentence(out, m->get_string());
+                    if (auto* m = find_field(*io, key); m && m->is_string()) append_sentence(out, m->get_string());
     } else if (auto* s = body.if_string()) {
         out = *s;
     }
     return out;
 }
 
-/// The error for a non-success HTTP status. The body may be empty, JSON or plain text.
-inline error http_error(const http_response& res, errc kind) {
-    error e(kind);
-    e.http_status = res.status;
-    e.retry_after = retry_after(res);
-    if (!res.body.empty()) {
-        boost::system::error_code ec;
-        auto v = json::parse(res.body, ec);
-        if (!ec) e.vendor_message = vendor_message_of(v);
-        else e.vendor_message = res.body.substr(0, 512);
-        if (auto* o = v.if_object(); !ec && o)
-            if (auto* t = find(*o, "exceptionType"); t && t->is_string()) e.vendor_code = t->get_string();
+/// CLC's error bodies for serverops::http_error: the words of vendor_message_of, the ASP.NET `exceptionType` as
+/// the code.
+struct error_body {
+    void operator()(const json::value& body, error& e) const {
+        e.vendor_message = vendor_message_of(body);
+        if (auto* o = body.if_object())
+            if (auto* t = find_field(*o, "exceptionType"); t && t->is_string()) e.vendor_code = t->get_string();
     }
-    return e;
-}
+};
+
+/// The error for a non-success HTTP status. The body may be empty, JSON or plain text.
+inline error http_error(const http_response& res, errc kind) { return serverops::response_error(res, kind, error_body{}); }
 
 inline error http_error(const http_response& res) { return http_error(res, errc_from_http_status(res.status)); }
-
-inline bool is_success(unsigned status) { return status >= 200 && status < 300; }
 
 /// A status link: {"rel":"status","href":".../status/<id>","id":"<id>"}; id taken from href when absent.
 inline result<queued_job> decode_status_link(const json::object& o, std::string_view path) {
@@ -88,13 +77,13 @@ inline result<queued_job> decode_status_link(const json::object& o, std::string_
 
 /// Single-link responses of the per-server actions (restore, snapshot delete/revert).
 inline result<queued_job> decode_single_link(const http_response& res) {
-    if (!is_success(res.status)) return failure(http_error(res));
+    if (!is_success_status(res.status)) return failure(http_error(res));
     BOOST_OUTCOME_TRY(auto v, parse_json(res.body));
     BOOST_OUTCOME_TRY(auto o, as_object(v, "$"));
     // Some endpoints wrap the link as {"links":[...]}; accept either.
-    if (auto* links = find(*o, "links"); links && links->is_array()) {
+    if (auto* links = find_field(*o, "links"); links && links->is_array()) {
         for (auto& l : links->get_array())
-            if (auto* lo = l.if_object(); lo && find(*lo, "rel") && (*lo).at("rel") == "status")
+            if (auto* lo = l.if_object(); lo && find_field(*lo, "rel") && (*lo).at("rel") == "status")
                 return decode_status_link(*lo, "$.links[]");
         return failure(errc::unexpected_response, "no status link in the response");
     }
@@ -104,15 +93,16 @@ inline result<queued_job> decode_single_link(const http_response& res) {
 inline result<queued_job> decode_batch_entry(const json::object& o) {
     BOOST_OUTCOME_TRY(auto queued, bool_field(o, "isQueued", "$[].isQueued"));
     if (!queued) {
-        error e(errc::not_queued);
+        error e(errc::not_accepted);
+        e.vendor_code = "not_queued";  // CLC's word for it (isQueued: false)
         auto msg = optional_string_field(o, "errorMessage", "$[].errorMessage");
         if (msg && msg.value()) e.vendor_message = std::move(*msg.value());
         return failure(std::move(e));
     }
-    if (auto* links = find(o, "links"); links && links->is_array()) {
+    if (auto* links = find_field(o, "links"); links && links->is_array()) {
         for (auto& l : links->get_array())
             if (auto* lo = l.if_object())
-                if (auto* rel = find(*lo, "rel"); rel && rel->is_string() && rel->get_string() == "status")
+                if (auto* rel = find_field(*lo, "rel"); rel && rel->is_string() && rel->get_string() == "status")
                     return decode_status_link(*lo, "$[].links[]");
     }
     return failure(errc::unexpected_response, "queued without a status link");
@@ -123,8 +113,8 @@ struct iless {
     bool operator()(std::string_view a, std::string_view b) const noexcept {
         const auto n = a.size() < b.size() ? a.size() : b.size();
         for (std::size_t i = 0; i < n; ++i) {
-            const auto x = static_cast<unsigned char>(ascii_lower(a[i]));
-            const auto y = static_cast<unsigned char>(ascii_lower(b[i]));
+            const auto x = static_cast<unsigned char>(serverops::detail::ascii_lower(a[i]));
+            const auto y = static_cast<unsigned char>(serverops::detail::ascii_lower(b[i]));
             if (x != y) return x < y;
         }
         return a.size() < b.size();
@@ -141,18 +131,18 @@ template <class Less = iless>
 result<batch_response> decode_batch(const http_response& res, const std::vector<std::string>& requested,
                                     Less less = {}) {
     const bool queue_error_array = res.status == 400 && !res.body.empty() && res.body.find('[') != std::string::npos;
-    if (!is_success(res.status) && !queue_error_array) return failure(http_error(res));
+    if (!is_success_status(res.status) && !queue_error_array) return failure(http_error(res));
     // The parsed tree dies with this function: a monotonic arena saves one allocation per JSON node.
     unsigned char arena_buffer[16 * 1024];
     json::monotonic_resource arena(arena_buffer, sizeof(arena_buffer));
     auto parsed = parse_json(res.body, &arena);
     if (!parsed) {
-        if (!is_success(res.status)) return failure(http_error(res));
+        if (!is_success_status(res.status)) return failure(http_error(res));
         return failure(std::move(parsed).error());
     }
     auto* arr = parsed.value().if_array();
     if (!arr) {
-        if (!is_success(res.status)) return failure(http_error(res));
+        if (!is_success_status(res.status)) return failure(http_error(res));
         return failure(shape_error("$", "array", &parsed.value()));
     }
     // Requested indexes in case-insensitive order; equal ids (given twice) share the entry of the first of them.
@@ -169,7 +159,7 @@ result<batch_response> decode_batch(const http_response& res, const std::vector<
     for (auto& item : *arr) {
         auto* o = item.if_object();
         if (!o) return failure(shape_error("$[]", "object", &item));
-        auto* server = find(*o, "server");
+        auto* server = find_field(*o, "server");
         if (!server || !server->is_string()) return failure(shape_error("$[].server", "string", server));
         const std::string_view name(server->get_string());
         auto it = std::lower_bound(order.begin(), order.end(), name,
@@ -183,11 +173,11 @@ result<batch_response> decode_batch(const http_response& res, const std::vector<
         const auto& id = requested[i];
         const auto* entry = entry_of[first_equal[i]];
         if (!entry) {
-            out.servers.push_back({id, failure(errc::missing_from_response, "no entry for this server in the response")});
+            out.servers.push_back({id, failure(errc::target_not_in_response, "no entry for this server in the response")});
             continue;
         }
         auto job = decode_batch_entry(*entry);
-        if (!job && !is_success(res.status)) job.error().http_status = res.status;  // a 400 carrying the array
+        if (!job && !is_success_status(res.status)) job.error().http_status = res.status;  // a 400 carrying the array
         out.servers.push_back({id, std::move(job)});
     }
     return out;

@@ -4,8 +4,8 @@
 
 #include <serverops/clc/context.hpp>
 #include <serverops/detail/ascii.hpp>
-#include <serverops/detail/path.hpp>
 #include <serverops/error.hpp>
+#include <serverops/vendor.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/monotonic_resource.hpp>
@@ -23,25 +23,16 @@ namespace serverops::clc::detail {
 /// prefix + "/" + each segment encoded as exactly one path segment (serverops::append_path_segment: only RFC 3986
 /// unreserved characters stay literal, "." and ".." are encoded).
 inline std::string make_target(const context& ctx, std::initializer_list<std::string_view> segments) {
-    std::string t = ctx.path_prefix;
-    for (auto s : segments) {
-        t += '/';
-        serverops::append_path_segment(t, s);
-    }
-    return t;
+    return serverops::make_target(ctx.path_prefix, segments);
 }
 
 /// What every CLC call needs from its context: a safe path prefix (a context built by hand skips from_base_url's
 /// check) and an account alias.
 inline result<void> require_alias(const context& ctx) {
-    if (!serverops::detail::is_safe_path_prefix(ctx.path_prefix))
-        return failure(errc::invalid_request, serverops::detail::unsafe_path_prefix_detail("path prefix"));
+    BOOST_OUTCOME_TRY(serverops::check_path_prefix(ctx.path_prefix));
     // The token goes into a header: CR/LF or any control character there would forge headers on any transport.
-    for (char c : ctx.bearer_token) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x21 || u == 0x7f)
-            return failure(errc::invalid_request, "the bearer token contains a space or control character");
-    }
+    if (!serverops::is_header_token(ctx.bearer_token))
+        return failure(errc::invalid_request, "the bearer token contains a space, a control character or a non-ASCII byte");
     if (ctx.account_alias.empty())
         return failure(errc::invalid_request, "no account alias: configure one or log in first");
     return success();

@@ -2,10 +2,9 @@
 #ifndef SERVEROPS_UCS_DETAIL_DECODE_HPP
 #define SERVEROPS_UCS_DETAIL_DECODE_HPP
 
-#include <serverops/detail/ascii.hpp>
-#include <serverops/detail/json_read.hpp>
 #include <serverops/http_message.hpp>
 #include <serverops/ucs/types.hpp>
+#include <serverops/vendor.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -15,69 +14,24 @@
 
 namespace serverops::ucs::detail {
 
-using namespace serverops::detail;
-
-inline constexpr std::size_t max_vendor_message = 1024;
-inline constexpr std::size_t max_text_body = 512;
-
-inline bool is_success(unsigned status) { return status >= 200 && status < 300; }
+namespace json = boost::json;
 
 /// UCS answers 503 while it switches modes and for a call not available in the current mode: both are
-/// errc::mode_switching. Everything else maps by class.
+/// errc::busy. Everything else maps by class.
 constexpr errc errc_from_status(unsigned status) noexcept {
-    return status == 503 ? errc::mode_switching : errc_from_http_status(status);
+    return status == 503 ? errc::busy : errc_from_http_status(status);
 }
 
-inline void append_sentence(std::string& out, std::string_view s) {
-    if (s.empty()) return;
-    if (!out.empty()) out += " | ";
-    out += s;
-}
-
-/// The documented error body is cut off in every stored copy ("error = { "http_met..."), so fields are collected
-/// by the names such services use: an `error` object or string, `message`, `description`, `exception` (the GMS
-/// side's `{"message","exception"}`), and `code`/`error_code`/`errorCode`/`http_code` for the code.
-inline void collect_error_object(const json::object& o, std::string& code, std::string& message, int depth) {
-    if (auto* e = find(o, "error")) {
-        if (auto* eo = e->if_object(); eo && depth < 3) collect_error_object(*eo, code, message, depth + 1);
-        else if (e->is_string()) append_sentence(message, e->get_string());
-    }
-    for (auto key : {"message", "description", "error_description", "errorMessage", "exception"})
-        if (auto* m = find(o, key); m && m->is_string()) append_sentence(message, m->get_string());
-    if (code.empty()) {
-        for (auto key : {"code", "error_code", "errorCode", "http_code"}) {
-            auto* c = find(o, key);
-            if (!c) continue;
-            if (c->is_string()) code = std::string(std::string_view(c->get_string()).substr(0, 32));
-            else if (c->is_int64()) code = std::to_string(c->get_int64());
-            else if (c->is_uint64()) code = std::to_string(c->get_uint64());
-            if (!code.empty()) break;
-        }
-    }
-}
-
-/// The error for a non-success status. The body may be empty, JSON of any shape, plain text or an HTML page.
+/// The error for a non-success status. The body may be empty, JSON of any shape, plain text or an HTML page. The
+/// documented error body is cut off in every stored copy ("error = { "http_met..."), so its fields are read by the
+/// names such services use (serverops::collect_error_fields).
 inline error http_error(const http_response& res) {
-    error e(errc_from_status(res.status));
-    e.http_status = res.status;
-    e.retry_after = retry_after(res);
-    if (res.status == 503) e.detail = "UCS is switching modes, or the call is not available in the current mode";
-    if (res.body.empty()) return e;
-    boost::system::error_code ec;
-    auto v = json::parse(res.body, ec);
-    std::string message;
-    if (!ec) {
-        if (auto* o = v.if_object()) collect_error_object(*o, e.vendor_code, message, 0);
-        else if (auto* s = v.if_string()) message = std::string(s->data(), s->size());
-    } else {
-        std::string_view body = res.body;
-        auto first = body.find_first_not_of(" \t\r\n");
-        // plain text is kept; an HTML page or broken JSON is noise
-        if (first != std::string_view::npos && body[first] != '<' && body[first] != '{' && body[first] != '[')
-            message = std::string(body.substr(first, max_text_body));
+    error e = serverops::response_error(res, errc_from_status(res.status));
+    if (res.status == 503) {
+        e.detail = "UCS is switching modes, or the call is not available in the current mode";
+        // errc::busy is vendor-neutral: UCS's own reason goes to vendor_code when the body named none.
+        if (e.vendor_code.empty()) e.vendor_code = "mode_switching";
     }
-    if (message.size() > max_vendor_message) message.resize(max_vendor_message);
-    e.vendor_message = std::move(message);
     return e;
 }
 
@@ -85,16 +39,7 @@ inline error http_error(const http_response& res) {
 inline result<void> check_status(const http_response& res, unsigned expected) {
     if (res.status == expected) return success();
     if (res.status >= 400) return failure(http_error(res));
-    error e(errc::unexpected_status, "expected HTTP " + std::to_string(expected));
-    e.http_status = res.status;
-    return failure(std::move(e));
-}
-
-/// Every error of a decoder carries the response's status, also shape and syntax errors found in a 200 body.
-template <class T>
-result<T> with_status(result<T> r, const http_response& res) {
-    if (!r && r.error().http_status == 0) r.error().http_status = res.status;
-    return r;
+    return failure(unexpected_status_error(res, {expected}));
 }
 
 /// "yyyy-MM-ddTHH:mm:ss.SSSZ" as the API documents it (example "2010-02-24T15:56:46.369Z"). Also accepted: no or
