@@ -9,6 +9,8 @@
 #include <serverops/http_message.hpp>
 #include <serverops/operation.hpp>
 #include <serverops/transport.hpp>
+#include <serverops/vendor.hpp>
+#include <serverops/version.hpp>
 
 #include <serverops/a4c.hpp>
 #include <serverops/clc.hpp>

@@ -107,8 +107,10 @@ inline boost::system::error_code make_error_code(errc e) noexcept {
 
 }  // namespace serverops
 
+namespace boost::system {
 template <>
-struct boost::system::is_error_code_enum<serverops::errc> : std::true_type {};
+struct is_error_code_enum<serverops::errc> : std::true_type {};
+}  // namespace boost::system
 
 namespace serverops {
 
@@ -150,7 +152,7 @@ inline void append_escaped(std::string& out, std::string_view text, std::size_t 
 }  // namespace detail
 
 /// Untrusted text made safe to print on one line: control characters (C0, DEL, C1, line separators, bidi controls)
-/// escaped as \xNN or \uNNNN, bytes that are not valid UTF-8 as \xNN; cut after at most `limit` bytes on a
+/// escaped as `\xNN` or `\uNNNN`, bytes that are not valid UTF-8 as `\xNN`; cut after at most `limit` bytes on a
 /// character boundary. The result is always valid UTF-8 without control characters.
 inline std::string printable(std::string_view text, std::size_t limit = 200) {
     std::string out;
