@@ -4,6 +4,7 @@
 #ifndef SERVEROPS_SESSION_HPP
 #define SERVEROPS_SESSION_HPP
 
+#include <serverops/detail/cancellation.hpp>
 #include <serverops/client.hpp>
 #include <serverops/logging_transport.hpp>
 #include <serverops/policies.hpp>
@@ -200,10 +201,6 @@ protected:
     void note_retry(const error& e, std::chrono::milliseconds d) const {
         log(log_level::info, "retrying in " + std::to_string(d.count()) + " ms after: " + e.message());
     }
-    template <class Self>
-    static bool cancelled(Self& self) {
-        return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
-    }
     auto executor() { return transport_.get_executor(); }
 
 private:
@@ -342,7 +339,8 @@ private:
             s->last_login_error_ = r ? std::nullopt : std::optional<error>(r.error());
             s->login_signal().cancel();  // wake every call waiting for this login
             if (r) return step(self);
-            if (cancelled(self)) return self.complete(failure(with_operation<Op>(error(errc::cancelled))));
+            if (detail::cancellation_requested(self))
+                return self.complete(failure(with_operation<Op>(error(errc::cancelled))));
             if (auto d = login_retry.next_delay(r.error(), login_is_idempotent(), s->now())) {
                 s->note_retry(r.error(), *d);
                 return sleep(self, *d);
@@ -352,7 +350,8 @@ private:
 
         template <class Self>
         void operator()(Self& self, login_wake_tag, boost::system::error_code) {
-            if (cancelled(self)) return self.complete(failure(with_operation<Op>(error(errc::cancelled))));
+            if (detail::cancellation_requested(self))
+                return self.complete(failure(with_operation<Op>(error(errc::cancelled))));
             if (!s->needs_login()) return step(self);
             if (s->last_login_error_ && !s->last_login_error_->is(errc::cancelled))
                 return self.complete(failure(with_operation<Op>(*s->last_login_error_)));
@@ -379,7 +378,8 @@ private:
 
         template <class Self>
         void operator()(Self& self, sleep_tag, boost::system::error_code ec) {
-            if (ec || cancelled(self)) return self.complete(failure(with_operation<Op>(error(errc::cancelled))));
+            if (ec || detail::cancellation_requested(self))
+                return self.complete(failure(with_operation<Op>(error(errc::cancelled))));
             step(self);
         }
     };

@@ -4,6 +4,7 @@
 #ifndef SERVEROPS_WAIT_HPP
 #define SERVEROPS_WAIT_HPP
 
+#include <serverops/detail/cancellation.hpp>
 #include <serverops/client.hpp>
 #include <serverops/waiter.hpp>
 
@@ -107,10 +108,6 @@ struct run_wait_op {
     std::unique_ptr<timer_type> timer{};
 
     template <class Self>
-    static bool cancelled(Self& self) {
-        return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
-    }
-    template <class Self>
     void finish_cancelled(Self& self) {
         w.cancel();
         self.complete(w.outcome());
@@ -130,7 +127,7 @@ struct run_wait_op {
 
     template <class Self>
     void next(Self& self) {
-        if (cancelled(self)) return finish_cancelled(self);
+        if (detail::cancellation_requested(self)) return finish_cancelled(self);
         auto step = w.next(clock.now());
         switch (step.kind) {
         case wait_step<typename W::poll_operation>::poll: {
@@ -155,7 +152,8 @@ struct run_wait_op {
 
     template <class Self>
     void operator()(Self& self, poll_tag, poll_result r) {
-        if ((!r && r.error().is(errc::cancelled)) || cancelled(self)) return finish_cancelled(self);
+        if ((!r && r.error().is(errc::cancelled)) || detail::cancellation_requested(self))
+            return finish_cancelled(self);
         const auto now = clock.now();
         const auto seen = w.on_poll(*polling, r, now);
         observer.notify(wait_event{W::name, seen, now - start, ++polls});

@@ -11,6 +11,7 @@
 #ifndef SERVEROPS_A4C_DESIRED_STATE_HPP
 #define SERVEROPS_A4C_DESIRED_STATE_HPP
 
+#include <serverops/detail/cancellation.hpp>
 #include <serverops/a4c/maintenance.hpp>
 #include <serverops/a4c/types.hpp>
 #include <serverops/desired_state.hpp>
@@ -110,10 +111,6 @@ struct ensure_maintenance_op {
     bool enabled;
     std::optional<result<maintenance_state>> read{};
 
-    template <class Self>
-    static bool cancelled(Self& self) {
-        return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
-    }
 
     template <class Self>
     void operator()(Self& self) {  // post first: the handler never runs inside the initiating call
@@ -133,7 +130,8 @@ struct ensure_maintenance_op {
         auto decided = decide_maintenance(*read, enabled);
         if (!decided) return self.complete(failure(std::move(decided).error()));
         if (decided.value()) return self.complete(std::move(*decided.value()));
-        if (cancelled(self)) return self.complete(failure(stopped_before_change(enabled)));
+        if (serverops::detail::cancellation_requested(self))
+            return self.complete(failure(stopped_before_change(enabled)));
         auto* caller = c;
         if (enabled) caller->async_call(enable_maintenance{}, boost::asio::prepend(std::move(self), sent_tag{}));
         else caller->async_call(disable_maintenance{}, boost::asio::prepend(std::move(self), sent_tag{}));

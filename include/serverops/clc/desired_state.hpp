@@ -22,6 +22,7 @@
 #ifndef SERVEROPS_CLC_DESIRED_STATE_HPP
 #define SERVEROPS_CLC_DESIRED_STATE_HPP
 
+#include <serverops/detail/cancellation.hpp>
 #include <serverops/clc/batch_operations.hpp>
 #include <serverops/clc/job_waiter.hpp>
 #include <serverops/clc/servers.hpp>
@@ -383,11 +384,6 @@ result<ensure_result> ensure_state_and_wait(Session& s, const Op& op, const poll
 
 namespace detail {
 
-template <class Self>
-bool cancellation_requested(Self& self) {
-    return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
-}
-
 // post -> read each server -> plan -> [send the batch] -> the report.
 template <class Session, class Op>
 struct ensure_op {
@@ -423,7 +419,8 @@ struct ensure_op {
 
     template <class Self>
     void read_next(Self& self) {
-        if (cancellation_requested(self)) return self.complete(failure(stopped_before_sending<Op>()));
+        if (serverops::detail::cancellation_requested(self))
+            return self.complete(failure(stopped_before_sending<Op>()));
         if (next == ids.size()) return send(self);
         const get_server request{ids[next]};  // copied first: moving `self` below moves `ids` too
         s->async_call(request, boost::asio::prepend(std::move(self), read_tag{}));
@@ -443,7 +440,8 @@ struct ensure_op {
         if (!p) return self.complete(failure(std::move(p).error()));
         planned = std::move(p).value();
         if (!planned->sends()) return self.complete(result_of(*planned, nullptr));
-        if (cancellation_requested(self)) return self.complete(failure(stopped_before_sending<Op>()));
+        if (serverops::detail::cancellation_requested(self))
+            return self.complete(failure(stopped_before_sending<Op>()));
         const Op request = planned->request;
         s->async_call(request, boost::asio::prepend(std::move(self), sent_tag{}));
     }

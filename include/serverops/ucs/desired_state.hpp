@@ -12,6 +12,7 @@
 #ifndef SERVEROPS_UCS_DESIRED_STATE_HPP
 #define SERVEROPS_UCS_DESIRED_STATE_HPP
 
+#include <serverops/detail/cancellation.hpp>
 #include <serverops/desired_state.hpp>
 #include <serverops/ucs/server_mode.hpp>
 #include <serverops/ucs/types.hpp>
@@ -131,10 +132,6 @@ struct ensure_mode_op {
     std::optional<result<server_status>> read{};
     std::optional<set_server_mode_response> switched{};
 
-    template <class Self>
-    static bool cancelled(Self& self) {
-        return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
-    }
 
     template <class Self>
     void operator()(Self& self) {  // post first: the handler never runs inside the initiating call
@@ -154,7 +151,7 @@ struct ensure_mode_op {
         auto decided = decide_mode(*read, target);
         if (!decided) return self.complete(failure(std::move(decided).error()));
         if (decided.value()) return self.complete(std::move(*decided.value()));
-        if (cancelled(self)) return self.complete(failure(stopped_before_switch()));
+        if (serverops::detail::cancellation_requested(self)) return self.complete(failure(stopped_before_switch()));
         auto* caller = c;
         const set_server_mode request{target};
         caller->async_call(request, boost::asio::prepend(std::move(self), switched_tag{}));
