@@ -56,7 +56,7 @@ struct login {
     using context_type = context;
     static constexpr std::string_view name = "power.login";
     static constexpr verb method = verb::post;
-    static constexpr bool idempotent = true;      // a second delivery only issues another token
+    static constexpr bool idempotent = false;     // it creates a token: never resent after a failure
     static constexpr bool authenticated = false;  // carries no token
     std::string user, password;
 
