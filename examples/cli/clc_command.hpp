@@ -204,8 +204,11 @@ int run_desired(session_type& s, std::string_view operation, const Op& op, const
     }
     clc::ensure_result result = std::move(ensured).value();
     int sig = stop_signal::received();
-    if (w.wait && result.batch && !sig)
-        result = clc::with_wait(std::move(result), wait_for_batch(s, operation, *result.batch, w, sig));
+    if (w.wait && result.batch && !sig) {
+        // Waited first, on its own line: an argument list may move `result` before reading `*result.batch`.
+        const auto waited = wait_for_batch(s, operation, *result.batch, w, sig);
+        result = clc::with_wait(std::move(result), waited);
+    }
     const auto field = clc::desired_entries(op).front().target.field;
 
     if (as_json) {

@@ -5,6 +5,7 @@
 #define SERVEROPS_SESSION_HPP
 
 #include <serverops/detail/cancellation.hpp>
+#include <serverops/detail/concat.hpp>
 #include <serverops/client.hpp>
 #include <serverops/logging_transport.hpp>
 #include <serverops/policies.hpp>
@@ -199,7 +200,7 @@ protected:
     clock_type::time_point now() const { return opts_.clock.now(); }
     void log(log_level l, const std::string& line) const { opts_.log.log(l, line); }
     void note_retry(const error& e, std::chrono::milliseconds d) const {
-        log(log_level::info, "retrying in " + std::to_string(d.count()) + " ms after: " + e.message());
+        log(log_level::info, detail::concat("retrying in ", std::to_string(d.count()), " ms after: ", e.message()));
     }
     auto executor() { return transport_.get_executor(); }
 
@@ -239,7 +240,7 @@ private:
     template <class LoginResponse>
     void apply_login(const LoginResponse& r) {
         renew_after(auth_.apply_login(client_.context(), r));
-        log(log_level::info, std::string(Auth::login_operation::name) + ": logged in");
+        log(log_level::info, detail::concat(Auth::login_operation::name, ": logged in"));
     }
 
     /// Schedules the next login a margin before the credentials expire (unknown lifetime: the assumed one).
@@ -275,10 +276,10 @@ private:
             already = true;
             invalidate_credentials();  // the next call logs in, whether or not this one is resent
             if constexpr (!resends_after_relogin<Op>()) {
-                log(log_level::info, std::string(Op::name) + ": credentials rejected; not resent (bound to them)");
+                log(log_level::info, detail::concat(Op::name, ": credentials rejected; not resent (bound to them)"));
                 return false;
             } else {
-                log(log_level::info, std::string(Op::name) + ": credentials rejected, logging in again once");
+                log(log_level::info, detail::concat(Op::name, ": credentials rejected, logging in again once"));
                 return true;
             }
         }
