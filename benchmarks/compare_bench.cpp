@@ -77,6 +77,8 @@ struct settings {
     std::string cpprest_peer;
     std::string wrk;
     std::set<std::string> only;
+    std::string profile_side;  // --profile-async serverops|raw: that side alone, for a profiler
+    double profile_seconds = 5;
     bool wants(const std::string& name) const { return only.empty() || only.count(name) != 0; }
 };
 
@@ -98,6 +100,7 @@ struct fixture {
     serverops::endpoint endpoint;
     std::string token;
     std::string status_id;
+    std::optional<clc::context> context;  // after login: account alias and token
 
     bool start() {
         if (!emu.start()) return false;
@@ -119,6 +122,7 @@ struct fixture {
         if (!started || started.value().status_ids().size() != 1) return false;
         status_id = started.value().status_ids()[0];
         token = s.current_context().bearer_token;
+        context = s.current_context();
         return !token.empty();
     }
 
@@ -129,9 +133,8 @@ struct fixture {
     /// The bytes serverops' transport writes for `op`, and the same request as method, URL, headers and body.
     template <class Op>
     std::optional<wire_request> wire(const Op& op) const {
-        auto ctx = clc::context::from_base_url(emu.clc_base_url()).value();
-        ctx.bearer_token = token;
-        auto req = serverops::encode(op, ctx);
+        if (!context) return wire_failure("encode", "no session context");
+        auto req = serverops::encode(op, *context);
         if (!req) return wire_failure("encode", req.error().message());
         auto x = serverops::beast_detail::prepare_exchange(req.value(), endpoint, {});
         if (!x) return wire_failure("prepare_exchange", x.error().message());
@@ -566,6 +569,28 @@ struct raw_async_side {
     std::vector<std::unique_ptr<lane>> lanes_;
 };
 
+/// One side alone for `seconds` (for perf record / strace -c): "serverops" or "raw".
+int profile_async(fixture& f, const std::string& side, double seconds) {
+    if (!f.new_job()) return 1;
+    auto w = f.wire(clc::get_status{f.status_id});
+    if (!w) return 1;
+    asio::io_context io;
+    std::optional<serverops_async_side> ours;
+    std::optional<raw_async_side> raw;
+    if (side == "raw") raw.emplace(io, f, *w);
+    else ours.emplace(io, f);
+    double t = 0;
+    long calls = 0;
+    while (t < seconds) {
+        auto b = raw ? raw->run(calls_per_lane) : ours->run(calls_per_lane);
+        if (!b) return 1;
+        t += *b;
+        calls += lanes * calls_per_lane;
+    }
+    print(side + "_async16_calls_per_second", static_cast<double>(calls) / t, 0);
+    return 0;
+}
+
 void async_vs_raw(const settings& s, fixture& f) {
     const std::string name = "async16_vs_raw_beast";
     if (!f.new_job()) return not_measured(name, "emulator setup failed");
@@ -730,17 +755,24 @@ int main(int argc, char** argv) {
             s.cpprest_peer = argv[++i];
         } else if (a == "--wrk" && has_value) {
             s.wrk = argv[++i];
+        } else if (a == "--profile-async" && i + 2 < argc) {
+            s.profile_side = argv[++i];
+            s.profile_seconds = std::atof(argv[++i]);
         } else if (a == "--repetitions" && has_value) {
             s.repetitions = std::max(1, std::atoi(argv[++i]));
         } else {
             std::fprintf(stderr, "usage: compare_bench [--quick] [--repetitions N] [--only NAME,...] "
-                                 "[--cpprest-peer PATH] [--wrk PATH]\n");
+                                 "[--cpprest-peer PATH] [--wrk PATH] [--profile-async serverops|raw SECONDS]\n");
             return 2;
         }
     }
 #ifdef SERVEROPS_BENCH_HAVE_CURL
     curl_global_init(CURL_GLOBAL_DEFAULT);
 #endif
+    if (!s.profile_side.empty()) {
+        fixture f;
+        return f.start() ? profile_async(f, s.profile_side, s.profile_seconds) : 1;
+    }
     if (s.wants("waits")) waits_1000();  // first: its peak RSS is the process's
     const bool needs_fixture = s.only.empty() || s.only.size() > s.only.count("waits");
     if (needs_fixture) {
