@@ -1,4 +1,4 @@
-// Batch request encoding + response decoding for 10 / 1,000 / 10,000 servers, against the practical limit: Boost.JSON
+// Batch request encoding + response decoding for 10 / 1,000 / 10,000 / 100,000 servers, against the practical limit: Boost.JSON
 // serializing the same request value and parsing the same response bytes, with no matching or typed results.
 #include <serverops/clc.hpp>
 
@@ -70,8 +70,8 @@ void boost_json_parse_serialize(benchmark::State& state) {
     state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(body.size()));
 }
 
-BENCHMARK(serverops_encode_decode)->Arg(10)->Arg(1000)->Arg(10000);
-BENCHMARK(boost_json_parse_serialize)->Arg(10)->Arg(1000)->Arg(10000);
+BENCHMARK(serverops_encode_decode)->Arg(10)->Arg(1000)->Arg(10000)->Arg(100000);
+BENCHMARK(boost_json_parse_serialize)->Arg(10)->Arg(1000)->Arg(10000)->Arg(100000);
 
 }  // namespace
 
