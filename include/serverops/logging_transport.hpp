@@ -50,6 +50,7 @@ public:
     result<http_response> send(const http_request& req, const secret_set& secrets)
         requires sync_transport<inner_type>
     {
+        if (!wants_secrets()) return inner_.send(req);  // nothing to log: no secrets to gather, no lines to build
         const secret_set known = with_request_credentials(secrets, req);
         before(req, known);
         auto r = inner_.send(req);
@@ -82,9 +83,15 @@ private:
         http_request req;
         secret_set known;
         std::string line{};
+        bool logs = false;
 
         template <class Self>
         void operator()(Self& s) {
+            logs = self->wants_secrets();
+            if (!logs) {  // nothing to log: no secrets to gather, no lines to build
+                self->inner_.async_send(std::move(req), std::move(s));
+                return;
+            }
             known = with_request_credentials(std::move(known), req);
             self->before(req, known);
             line = request_line(req);
@@ -93,7 +100,7 @@ private:
         }
         template <class Self>
         void operator()(Self& s, result<http_response> r) {
-            self->after_line(line, known, r);
+            if (logs) self->after_line(line, known, r);
             s.complete(std::move(r));
         }
     };
