@@ -909,7 +909,9 @@ TEST(ClcDesiredState, EveryReadFailureIsSentFailedOrEndsTheCall) {
         {errc::invalid_request, target_decision::abort},     {errc::deadline_exceeded, target_decision::abort},
     };
     for (const auto& c : desired_cases()) {
-        for (auto [kind, expected] : failures) {
+        for (const auto& failure_case : failures) {
+            const auto kind = failure_case.first;  // clang 14 cannot capture structured bindings
+            const auto expected = failure_case.second;
             std::visit(
                 [&](const auto& op) {
                     // The failing server sits between two readable ones that need the change.
