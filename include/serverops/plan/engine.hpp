@@ -225,6 +225,7 @@ private:
         std::string desired;      // the state `value` ends in; "" for an action
         decision d = decision::send;
         std::string result = "not run";
+        std::string operation_result;  // the operation's own result, before the phases that follow it
         std::string job;
         std::string error;
         bool entered = false;     // within maintenance: put in maintenance by this run
@@ -1129,9 +1130,12 @@ private:
                     t.result = word;
                 }
             } else if (ex_.phase == "exit" || ex_.phase == "message") {
-                if (k.status == confirmation::failed || k.status == confirmation::uncertain) t.result = word;
+                // These follow the operation: its result stands unless they fail (a retried attempt restores it).
+                t.result = k.status == confirmation::failed || k.status == confirmation::uncertain ? word
+                                                                                                    : t.operation_result;
             } else {
                 t.result = word;
+                t.operation_result = word;
             }
         }
         const auto phase = ex_.phase;

@@ -17,6 +17,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace serverops::plan {
@@ -28,7 +29,7 @@ public:
     std::map<key, std::string> states;
     std::set<std::string> unreadable;       ///< targets whose read fails (about the target: errc::unexpected_response)
     std::set<std::string> refused;          ///< targets a send refuses (not accepted)
-    std::set<std::string> failing_jobs;     ///< targets whose job fails (the state stays)
+    std::set<std::pair<std::string, std::string>> failing_jobs;  ///< {value, target}: that job fails (the state stays)
     std::optional<error> read_error;        ///< every read fails with it (a failure not about the targets)
 
     struct sent_change {
@@ -106,7 +107,10 @@ public:
 
     /// The server's time passes: every queued job runs.
     void run_jobs() {
-        for (auto& [id, j] : jobs_) complete(id, j, j.pending);
+        for (auto& [id, j] : jobs_) {
+            const auto pending = j.pending;  // complete() erases from it
+            complete(id, j, pending);
+        }
     }
 
     std::vector<confirmation> wait(const wait_request& w, const wait_observer& = {}) {
@@ -159,7 +163,7 @@ private:
         for (auto& t : targets) {
             if (!j.pending.erase(t)) continue;
             events.push_back(serverops::detail::concat("done ", id, " ", t));
-            if (failing_jobs.count(t)) {
+            if (failing_jobs.count({j.what.value, t})) {
                 j.failed.insert(t);
                 continue;
             }
