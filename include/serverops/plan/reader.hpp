@@ -45,7 +45,7 @@ inline error invalid_at(std::string_view path, std::string_view problem) {
 }
 
 /// "'text'" escaped and cut: what an error shows of a value from the file.
-inline std::string quoted(std::string_view text) { return serverops::detail::quoting("", text, quote_limit, ""); }
+inline std::string quoted_text(std::string_view text) { return serverops::detail::quoting("", text, quote_limit, ""); }
 
 /// A name usable as an id, a system name or a target: not empty, valid UTF-8 without control characters
 /// (C0, DEL, C1, line separators, bidi controls), which would forge journal, audit or terminal lines.
@@ -74,7 +74,7 @@ inline result<std::string> name_at(const boost::json::value& v, std::string_view
     std::string_view text(s->data(), s->size());
     if (text.empty()) return failure(invalid_at(path, "must not be empty"));
     if (!is_clean_name(text))
-        return failure(invalid_at(path, concat("must not hold control characters: ", quoted(text))));
+        return failure(invalid_at(path, concat("must not hold control characters: ", quoted_text(text))));
     return std::string(text);
 }
 
@@ -115,7 +115,7 @@ inline result<system_config> read_system(const std::string& name, const boost::j
         BOOST_OUTCOME_TRY(auto word, text_at(*k, kpath));
         auto kind = parse_system_kind(word);
         if (!kind)
-            return failure(invalid_at(kpath, concat("unknown system kind ", quoted(word),
+            return failure(invalid_at(kpath, concat("unknown system kind ", quoted_text(word),
                                                     " (clc, alien4cloud, ucs or redfish)")));
         if (implied && *implied != *kind)
             return failure(invalid_at(kpath, concat("a system named ", name, " must be of kind ", name)));
@@ -151,7 +151,7 @@ inline result<std::vector<std::string>> read_targets(const boost::json::value& v
         const auto ipath = index_path(path, i);
         BOOST_OUTCOME_TRY(auto id, name_at((*a)[i], ipath));
         if (upper_case) id = serverops::detail::to_upper(id);  // as the CLC commands do: ids are case-insensitive
-        if (!seen.insert(id).second) return failure(invalid_at(ipath, concat(quoted(id), " is listed twice")));
+        if (!seen.insert(id).second) return failure(invalid_at(ipath, concat(quoted_text(id), " is listed twice")));
         out.push_back(std::move(id));
     }
     return out;
@@ -177,7 +177,7 @@ inline result<step> read_step(const boost::json::value& v, std::string_view path
     if (!p.systems.count(s.system)) {
         auto kind = parse_system_kind(s.system);
         if (!kind)
-            return failure(invalid_at(spath, concat("undeclared system ", quoted(s.system),
+            return failure(invalid_at(spath, concat("undeclared system ", quoted_text(s.system),
                                                     ": declare it under $.systems with its kind")));
         system_config implicit;  // the environment describes it
         implicit.kind = *kind;
@@ -190,7 +190,7 @@ inline result<step> read_step(const boost::json::value& v, std::string_view path
     BOOST_OUTCOME_TRY(auto action_word, text_at(*act, apath));
     auto action = parse_action_kind(action_word);
     if (!action)
-        return failure(invalid_at(apath, concat("unknown action ", quoted(action_word), " (maintenance, mode or power)")));
+        return failure(invalid_at(apath, concat("unknown action ", quoted_text(action_word), " (maintenance, mode or power)")));
     if (!supports(kind, *action))
         return failure(invalid_at(apath, concat(to_string(kind), " has no ", to_string(*action), " action")));
     s.action = *action;
@@ -207,7 +207,7 @@ inline result<step> read_step(const boost::json::value& v, std::string_view path
     const auto allowed = allowed_values(kind, s.action);
     bool ok = false;
     for (auto a : allowed) ok = ok || a == s.value;
-    if (!ok) return failure(invalid_at(vpath, concat(quoted(s.value), " is not ", one_of(allowed))));
+    if (!ok) return failure(invalid_at(vpath, concat(quoted_text(s.value), " is not ", one_of(allowed))));
 
     if (auto* m = o->if_contains("message")) {
         const auto mpath = member_path(path, "message");
@@ -272,7 +272,7 @@ inline result<plan> read_plan(const boost::json::value& doc) {
             const std::string sname(kv.key());
             if (!is_clean_name(sname))
                 return failure(invalid_at(path, concat("a system name must not be empty nor hold control characters: ",
-                                                       quoted(sname))));
+                                                       quoted_text(sname))));
             BOOST_OUTCOME_TRY(auto c, read_system(sname, kv.value(), path));
             p.systems.emplace(sname, std::move(c));
         }
@@ -287,7 +287,7 @@ inline result<plan> read_plan(const boost::json::value& doc) {
         const auto path = index_path("$.steps", i);
         BOOST_OUTCOME_TRY(auto st, read_step((*sa)[i], path, p));
         if (!ids.insert(st.id).second)
-            return failure(invalid_at(concat(path, ".id"), concat("duplicate step id ", quoted(st.id))));
+            return failure(invalid_at(concat(path, ".id"), concat("duplicate step id ", quoted_text(st.id))));
         p.steps.push_back(std::move(st));
     }
     return p;
