@@ -216,7 +216,7 @@ TEST_P(PlanReaderRejects, WithATypedErrorNamingTheJsonPath) {
     EXPECT_EQ(printable(m, m.size()), m);
 }
 
-INSTANTIATE_TEST_SUITE_P(Class, PlanReaderRejects, ::testing::ValuesIn(malformed_plans()),
+INSTANTIATE_TEST_SUITE_P(Plan, PlanReaderRejects, ::testing::ValuesIn(malformed_plans()),
                          [](const ::testing::TestParamInfo<malformed_case>& i) {
                              return std::string(i.param.name) + "_" + std::to_string(i.index);
                          });
