@@ -284,7 +284,8 @@ inline void print_report(const plan::plan_report& r, bool as_json) {
         for (auto& s : r.steps) {
             print_line("step " + clip(s.id, 80) + " (" + clip(s.system, 40) + ", " + s.action + "): " + s.result);
             for (auto& t : s.targets) print_line(target_line(t));
-            for (auto& q : s.requests) print_line("  " + q.method + " " + clip(q.path, 300) + " " + clip(q.body, 600));
+            for (auto& q : s.requests)
+                print_line("  " + q.method + " " + clip(q.path, 300) + (q.body.empty() ? "" : " ") + clip(q.body, 600));
         }
     }
     if (r.journal_note) report("journal: " + *r.journal_note);
