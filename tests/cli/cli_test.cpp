@@ -1795,7 +1795,7 @@ TEST_F(cli_plan, check_apply_revert_across_three_systems_in_batches_with_an_audi
     std::vector<std::string> web;
     for (auto& r : plan_files::lines(f.journal()))
         if (r.contains("step") && r.at("step") == "web" && r.contains("batch"))
-            web.push_back(json::value_to<std::string>(r.at("type")) + std::to_string(r.at("batch").to_number<int>()));
+            web.push_back(std::string(r.at("type").as_string()) + std::to_string(r.at("batch").to_number<int>()));
     const std::vector<std::string> order = {"intent0", "outcome0", "confirmed0", "intent1", "outcome1", "confirmed1"};
     EXPECT_EQ(web, order);
 
