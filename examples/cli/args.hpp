@@ -30,6 +30,8 @@ inline constexpr option_spec known_options[] = {
     {"--wait", false},    {"--timeout", true},        {"--poll-interval", true},
     {"--message", true},  {"--progress", true},       {"--port", true},
     {"--tls", false},     {"--request-timeout", true}, {"--force", false},
+    {"--journal", true},  {"--audit", true},          {"--operator", true},
+    {"--resend-uncertain", false},
 };
 
 inline const option_spec* find_option(std::string_view name) {

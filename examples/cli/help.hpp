@@ -32,6 +32,7 @@ inline constexpr std::string_view top =
     "  alien4cloud  Alien4Cloud 3.0 maintenance mode (alias: a4c)\n"
     "  ucs          Genesys UCS 8.5 server mode\n"
     "  emulator     run the embedded emulator of all three systems on 127.0.0.1\n"
+    "  plan         a maintenance window across the systems: check|apply|resume|revert|status PLAN\n"
     "\n"
     "Credentials are read from the environment only, never from arguments:\n"
     "  CLC_USERNAME, CLC_PASSWORD, CLC_ALIAS, CLC_BASE_URL (default https://api.ctl.io/v2)\n"
@@ -268,6 +269,31 @@ inline constexpr std::string_view emulator =
     "  --port N    listen on port N (default: any free port)\n"
     "  --tls       serve HTTPS with a fresh self-signed certificate (valid for localhost and 127.0.0.1); its\n"
     "              CA PEM is written to a file whose path is printed: pass it to the clients with --ca-file\n";
+
+inline constexpr std::string_view plan =
+    "Usage: serverops plan check|apply|resume|revert|status PLAN [--journal FILE] [--audit FILE]\n"
+    "                      [--operator NAME] [--timeout SECONDS] [--resend-uncertain] [--json]\n"
+    "\n"
+    "Runs a maintenance plan (a JSON file of steps across clc, alien4cloud and ucs; see docs/plans.md).\n"
+    "  check    validate the plan, read every target's state and print per target 'would change FROM -> TO',\n"
+    "           'unchanged (already TO)' or 'not reversible', and the exact requests; sends no change\n"
+    "  apply    run the steps in order, batch by batch, each change confirmed before the next batch\n"
+    "  resume   continue an interrupted run from its journal; a request journaled as sent is never sent again\n"
+    "           (targets it cannot decide are named 'uncertain', exit 1; --resend-uncertain sends them again)\n"
+    "  revert   restore the prior state of every target this plan changed, in reverse step order\n"
+    "  status   what the journal says: the last run and each target's last confirmation\n"
+    "\n"
+    "  --journal FILE      journal (fsync'd JSON lines; default: PLAN with .json replaced by .journal.jsonl)\n"
+    "  --audit FILE        audit log, one JSON line per state-changing request (default ./serverops-audit.jsonl)\n"
+    "  --operator NAME     who runs it, in the journal and the audit log (default $USER)\n"
+    "  --timeout SECONDS   bound of each wait of a step (default 900)\n"
+    "  --poll-interval S   time between status polls of a wait (default 2)\n"
+    "  --json              one JSON document on stdout (also on exit 1)\n"
+    "Credentials come from the environment of each system (CLC_USERNAME, A4C_USERNAME, ...); a system's\n"
+    "base_url in the plan wins over its *_BASE_URL.\n"
+    "Exit codes: 0 done; 1 a step failed, a wait timed out or a target is uncertain (journal kept: revert or\n"
+    "resume); 2 usage error, invalid plan (the message names its JSON path) or journal state; 3 authentication,\n"
+    "transport, TLS or server error before any change; 130/143 stopped by SIGINT/SIGTERM at a safe point.\n";
 
 }  // namespace serverops_cli::help
 

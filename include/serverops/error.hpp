@@ -54,6 +54,9 @@ enum class errc {
     deadline_exceeded,      ///< a wait ran out of time; the last known state is reported
     busy,                   ///< the server refuses work for now because of its own state (a mode switch,
                             ///< maintenance): 503-like, worth another try later
+    // local
+    storage_failure,        ///< a local file this library keeps (a plan's journal or audit log) could not be read,
+                            ///< written or synced; `error::cause` has the system error. Nothing about any server
 };
 
 namespace detail {
@@ -90,6 +93,7 @@ public:
         case errc::operation_failed: return "operation failed";
         case errc::deadline_exceeded: return "deadline exceeded";
         case errc::busy: return "server busy";
+        case errc::storage_failure: return "storage failure";
         }
         return "unknown serverops error";
     }

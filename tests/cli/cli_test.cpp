@@ -1677,4 +1677,220 @@ TEST_F(cli, force_applies_only_to_state_commands) {
     EXPECT_EQ(emu.request_count(), 0u);
 }
 
+// ------------------------------------------------------------------------------------------------ plan
+
+/// A plan file across the three systems of the emulator, with its journal and audit paths, in a directory removed
+/// when the test ends.
+class plan_files {
+public:
+    explicit plan_files(const std::string& text) {
+        std::string tmpl = (std::getenv("TMPDIR") ? std::string(std::getenv("TMPDIR")) : std::string("/tmp")) +
+                           "/serverops-plan-cli-XXXXXX";
+        if (::mkdtemp(tmpl.data())) dir_ = tmpl;
+        std::ofstream(plan()) << text;
+    }
+    ~plan_files() {
+        for (auto p : {plan(), journal(), audit()}) ::unlink(p.c_str());
+        ::rmdir(dir_.c_str());
+    }
+    std::string plan() const { return dir_ + "/window.json"; }
+    std::string journal() const { return dir_ + "/window.journal.jsonl"; }  // the default beside the plan
+    std::string audit() const { return dir_ + "/audit.jsonl"; }
+
+    /// Every line of a JSON-lines file, parsed (a line that is not JSON fails the test).
+    static std::vector<json::object> lines(const std::string& path) {
+        std::ifstream in(path);
+        std::vector<json::object> out;
+        for (std::string line; std::getline(in, line);) {
+            boost::system::error_code ec;
+            auto v = json::parse(line, ec);
+            EXPECT_FALSE(ec) << path << ": " << line;
+            EXPECT_TRUE(terminal_safe(line));
+            if (!ec && v.is_object()) out.push_back(v.as_object());
+        }
+        return out;
+    }
+
+private:
+    std::string dir_;
+};
+
+class cli_plan : public cli {
+protected:
+    void SetUp() override {
+        cli::SetUp();
+        // WB06 is in maintenance already: the plan must report it unchanged and never touch it.
+        emu.clc().add_server("WA1ALIASWB06", serverops::clc::power_state::started, true);
+    }
+
+    std::string window(const std::string& web_max_unavailable = "2") const {
+        return R"({"name":"window","reason":"CHG-4711 storage firmware","systems":{)"
+               R"("alien4cloud":{"base_url":")" + emu.a4c_base_url() + R"("},)"
+               R"("ucs":{"base_url":")" + emu.ucs_base_url() + R"("},)"
+               R"("clc":{"base_url":")" + emu.clc_base_url() + R"("}},"steps":[)"
+               R"({"id":"a4c","system":"alien4cloud","action":"maintenance","state":"on","message":"storage upgrade"},)"
+               R"({"id":"ucs","system":"ucs","action":"mode","mode":"maintenance"},)"
+               R"({"id":"web","system":"clc","action":"maintenance","state":"on","max_unavailable":)" +
+               web_max_unavailable +
+               R"(,"servers":["WA1ALIASWB01","WA1ALIASWB02","WA1ALIASWB06","WA1ALIASWB03"]}]})";
+    }
+
+    env_map plan_env() const {
+        env_map e = clc_env();
+        e.merge(a4c_env());
+        e.merge(ucs_env());
+        e["USER"] = "tester";
+        return e;
+    }
+
+    std::vector<std::string> plan_args(std::string action, const plan_files& f,
+                                       std::vector<std::string> more = {}) const {
+        std::vector<std::string> v = {"plan", std::move(action), f.plan(), "--audit", f.audit(), "--poll-interval",
+                                      "0.05", "--timeout", "10"};
+        v.insert(v.end(), more.begin(), more.end());
+        return v;
+    }
+
+    bool in_maintenance(const char* id) { return emu.clc().server_state(id)->in_maintenance_mode; }
+    std::size_t state_changes() const {
+        return emu.request_count("POST", "/operations/") + emu.request_count("POST", "/server/mode") +
+               emu.request_count("POST", "/maintenance") + emu.request_count("PUT", "") +
+               emu.request_count("DELETE", "");
+    }
+    void expect_prior_state() {
+        for (auto id : {"WA1ALIASWB01", "WA1ALIASWB02", "WA1ALIASWB03"}) EXPECT_FALSE(in_maintenance(id)) << id;
+        EXPECT_TRUE(in_maintenance("WA1ALIASWB06")) << "unchanged targets are never touched";
+        EXPECT_FALSE(emu.a4c().maintenance_enabled());
+        EXPECT_EQ(emu.ucs().mode(), testing_ns::ucs_mode::production);
+    }
+};
+
+TEST_F(cli_plan, check_apply_revert_across_three_systems_in_batches_with_an_audit_and_no_secret) {
+    plan_files f(window());
+    const auto env = plan_env();
+
+    auto check = run_cli({"plan", "check", f.plan()}, env);
+    ASSERT_EQ(check.exit_code, 0) << check;
+    EXPECT_TRUE(contains(check.out, "WA1ALIASWB01: would change off -> on")) << check;
+    EXPECT_TRUE(contains(check.out, "WA1ALIASWB06: unchanged (already on)")) << check;
+    EXPECT_TRUE(contains(check.out, R"(POST /v2/operations/ALIAS/servers/startMaintenance ["WA1ALIASWB01","WA1ALIASWB02"])"))
+        << check;
+    EXPECT_TRUE(contains(check.out, "POST /server/mode")) << check;
+    EXPECT_EQ(state_changes(), 0u) << "check sends nothing that changes state";
+    EXPECT_NE(::access(f.journal().c_str(), F_OK), 0) << "check writes no journal";
+    auto check_json = run_cli({"plan", "check", f.plan(), "--json"}, env);
+    ASSERT_TRUE(json_document(check_json.out)) << check_json;
+    EXPECT_EQ(check_json.doc().at("steps").at(2).at("requests").as_array().size(), 2u) << "two batches";
+
+    auto apply = run_cli(plan_args("apply", f, {"--json"}), env);
+    ASSERT_EQ(apply.exit_code, 0) << apply;
+    ASSERT_TRUE(json_document(apply.out)) << apply;
+    for (auto id : {"WA1ALIASWB01", "WA1ALIASWB02", "WA1ALIASWB03", "WA1ALIASWB06"}) EXPECT_TRUE(in_maintenance(id));
+    EXPECT_TRUE(emu.a4c().maintenance_enabled());
+    EXPECT_EQ(emu.ucs().mode(), testing_ns::ucs_mode::maintenance);
+    EXPECT_EQ(emu.request_count("POST", "/startMaintenance"), 2u) << "one POST per batch, WB06 never sent";
+    EXPECT_EQ(emu.request_count("PUT", "/maintenance"), 1u) << "the message is its own update";
+
+    // Batching order: the first batch is confirmed (its job done) before the second batch's intent.
+    std::vector<std::string> web;
+    for (auto& r : plan_files::lines(f.journal()))
+        if (r.contains("step") && r.at("step") == "web" && r.contains("batch"))
+            web.push_back(std::string(r.at("type").as_string()) + std::to_string(r.at("batch").to_number<int>()));
+    const std::vector<std::string> order = {"intent0", "outcome0", "confirmed0", "intent1", "outcome1", "confirmed1"};
+    EXPECT_EQ(web, order);
+
+    auto audit = plan_files::lines(f.audit());
+    EXPECT_FALSE(audit.empty());
+    for (auto& l : audit) {
+        for (auto k : {"time", "operator", "reason", "plan", "step", "system", "target", "action", "result"})
+            EXPECT_TRUE(l.contains(k)) << k << " in " << json::serialize(l);
+        EXPECT_EQ(l.at("operator"), "tester");
+        EXPECT_FALSE(contains(json::serialize(l), clc_password)) << json::serialize(l);
+        EXPECT_FALSE(contains(json::serialize(l), "admin\"")) << json::serialize(l);
+    }
+    EXPECT_FALSE(contains(check.out + apply.out, clc_password));
+
+    auto status = run_cli({"plan", "status", f.plan(), "--json"}, env);
+    EXPECT_EQ(status.exit_code, 0) << status;
+    EXPECT_EQ(str(status.doc(), "result"), "done") << status;
+
+    const auto changes = state_changes();
+    auto again = run_cli(plan_args("apply", f), env);
+    EXPECT_EQ(again.exit_code, 0) << again;
+    EXPECT_EQ(state_changes(), changes) << "a second apply finds every target unchanged and sends nothing";
+
+    auto revert = run_cli(plan_args("revert", f), env);
+    ASSERT_EQ(revert.exit_code, 0) << revert;
+    expect_prior_state();
+}
+
+TEST_F(cli_plan, a_failure_mid_plan_exits_1_with_the_document_and_revert_undoes_what_was_done) {
+    plan_files f(window());
+    const auto env = plan_env();
+    emu.clc().fail_jobs_for("WA1ALIASWB03");  // the second batch's job fails
+    auto apply = run_cli(plan_args("apply", f, {"--json"}), env);
+    ASSERT_EQ(apply.exit_code, 1) << apply;
+    ASSERT_TRUE(json_document(apply.out)) << "--json prints its document on exit 1 too: " << apply;
+    EXPECT_EQ(str(apply.doc(), "result"), "failed") << apply;
+    EXPECT_TRUE(contains(apply.err, "revert")) << "the message says how to undo: " << apply;
+    EXPECT_TRUE(in_maintenance("WA1ALIASWB01"));
+    EXPECT_TRUE(emu.a4c().maintenance_enabled());
+
+    emu.clc().clear_job_faults();
+    auto revert = run_cli(plan_args("revert", f), env);
+    ASSERT_EQ(revert.exit_code, 0) << revert;
+    expect_prior_state();
+}
+
+TEST_F(cli_plan, kill_9_during_a_wait_then_resume_completes_without_a_second_post) {
+    plan_files f(window());
+    const auto env = plan_env();
+    emu.clc().hang_jobs_for("WA1ALIASWB01");  // the first batch's job runs until released
+    {
+        child c(plan_args("apply", f), env);
+        ASSERT_TRUE(c.started());
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        bool waiting = false;  // the batch's answer (its job id) is journaled: the CLI is in the wait
+        while (!waiting && std::chrono::steady_clock::now() < deadline) {
+            std::ifstream in(f.journal());  // being written: look for the whole line, parse nothing
+            for (std::string line; std::getline(in, line);)
+                waiting = waiting || (contains(line, R"("type":"outcome")") && contains(line, R"("step":"web")"));
+            if (!waiting) std::this_thread::sleep_for(20ms);
+        }
+        ASSERT_TRUE(waiting) << "the apply never reached the wait";
+        c.signal(SIGKILL);
+        EXPECT_EQ(c.finish().exit_code, 128 + SIGKILL);
+    }
+    ASSERT_EQ(emu.request_count("POST", "/startMaintenance"), 1u);
+    emu.clc().clear_job_faults();
+
+    auto again = run_cli(plan_args("apply", f), env);
+    EXPECT_EQ(again.exit_code, 2) << "an unfinished run is resumed or reverted: " << again;
+    EXPECT_TRUE(contains(again.err, "resume")) << again;
+
+    auto resume = run_cli(plan_args("resume", f), env);
+    ASSERT_EQ(resume.exit_code, 0) << resume;
+    EXPECT_EQ(emu.request_count("POST", "/startMaintenance"), 2u) << "the first batch was not sent again";
+    EXPECT_EQ(emu.request_count("POST", "/server/mode"), 1u);
+    EXPECT_EQ(emu.request_count("POST", "/maintenance"), 1u);
+    for (auto id : {"WA1ALIASWB01", "WA1ALIASWB02", "WA1ALIASWB03"}) EXPECT_TRUE(in_maintenance(id)) << id;
+}
+
+TEST_F(cli_plan, an_invalid_plan_exits_2_naming_the_json_path_and_sends_nothing) {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {window("0"), "$.steps[2].max_unavailable"},
+        {R"({"name":"x","steps":[{"id":"a","system":"clc","action":"frobnicate","servers":["A"]}]})", "$.steps[0]"},
+        {R"({"name":"x","steps":[{"id":"a","system":"clc","action":"maintenance","state":"on","servers":[]}]})",
+         "$.steps[0].servers"},
+        {"{", "$"},
+    };
+    for (auto& [text, path] : cases) {
+        plan_files f(text);
+        auto r = run_cli(plan_args("apply", f), plan_env());
+        EXPECT_EQ(r.exit_code, 2) << text << ": " << r;
+        EXPECT_TRUE(contains(r.err, path)) << text << ": " << r;
+    }
+    EXPECT_EQ(emu.request_count(), 0u);
+}
+
 }  // namespace

@@ -225,7 +225,7 @@ INSTANTIATE_TEST_SUITE_P(Plan, PlanReaderRejects, ::testing::ValuesIn(malformed_
 
 // a4c maintenance on (with a message), ucs to maintenance, web: three CLC servers into maintenance two at a time
 // (one is in maintenance already), db: two CLC servers rebooted one at a time within maintenance.
-plan window_plan() {
+maintenance_plan window_plan() {
     auto p = read_plan(std::string_view(R"({
       "name": "window", "reason": "CHG-1",
       "systems": {"alien4cloud": {"base_url": "https://a4c.example"}, "ucs": {"base_url": "http://ucs.example"}},
@@ -595,6 +595,8 @@ TEST(PlanEngine, AJournalThatCannotTakeTheIntentStopsBeforeTheSend) {
         memory_audit_log a;
         auto r = run_plan(window_plan(), run_mode::apply, f, j, a);
         EXPECT_NE(r.result, "done") << limit;
+        ASSERT_TRUE(r.problem) << limit;
+        EXPECT_TRUE(r.problem->is(errc::storage_failure)) << *r.problem;
         std::size_t intents = 0;
         for (auto& rec : j.records) intents += rec.type == record_type::intent;
         EXPECT_EQ(f.sends.size(), intents) << "every send has a durable intent (limit " << limit << ")";
@@ -706,6 +708,12 @@ TEST(PlanJournalFile, AFileThatCannotBeWrittenIsAnErrorNotAThrow) {
     auto r = j.append(record{});
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().detail.find("/nonexistent-dir/x.journal.jsonl"), std::string::npos);
+    EXPECT_TRUE(r.error().is(errc::storage_failure)) << "a local file, never a transport error: " << r.error();
+    EXPECT_FALSE(is_transient(r.error()));
+    file_audit_log audit("/nonexistent-dir/audit.jsonl");
+    auto w = audit.write(audit_line{});
+    ASSERT_FALSE(w);
+    EXPECT_TRUE(w.error().is(errc::storage_failure)) << w.error();
     auto c = j.read_all();
     ASSERT_TRUE(c) << "a journal that does not exist yet is empty";
     EXPECT_TRUE(c.value().records.empty());

@@ -149,7 +149,7 @@ inline target_decision decide_target(const result<std::string>& read, std::strin
 
 class engine {
 public:
-    engine(plan p, run_mode mode, std::vector<record> history, engine_options options = {})
+    engine(maintenance_plan p, run_mode mode, std::vector<record> history, engine_options options = {})
         : plan_(std::move(p)), mode_(mode), history_(std::move(history)), options_(std::move(options)) {
         report_.plan = plan_.name;
         report_.mode = std::string(to_string(mode_));
@@ -1153,7 +1153,7 @@ private:
         return std::nullopt;
     }
 
-    plan plan_;
+    maintenance_plan plan_;
     run_mode mode_;
     std::vector<record> history_;
     engine_options options_;

@@ -339,7 +339,7 @@ inline std::string rfc3339_utc(std::chrono::system_clock::time_point t) {
 namespace detail {
 
 inline error file_error(std::string_view what, std::string_view path, int err) {
-    error e(errc::transport_failure, concat(what, " '", printable(path, 200), "'"));
+    error e(errc::storage_failure, concat(what, " '", printable(path, 200), "'"));
     e.cause = boost::system::error_code(err, boost::system::system_category());
     return e;
 }
@@ -533,7 +533,7 @@ public:
     std::optional<std::size_t> fail_after;  ///< appends beyond this many records fail
 
     result<void> append(const record& r) override {
-        if (fail_after && records.size() >= *fail_after) return failure(errc::transport_failure, "journal full");
+        if (fail_after && records.size() >= *fail_after) return failure(errc::storage_failure, "journal full");
         records.push_back(r);
         return success();
     }

@@ -179,7 +179,7 @@ struct system_config {
 /// One step: one action on one system, over its targets in batches.
 struct step {
     std::string id;
-    std::string system;        ///< a key of plan::systems
+    std::string system;        ///< a key of maintenance_plan::systems
     action_kind action = action_kind::maintenance;
     std::string value;         ///< "on"/"off", a UCS mode, or a power operation (see allowed_values)
     std::optional<std::string> message;  ///< Alien4Cloud maintenance on: sent as a separate update after enabling
@@ -190,7 +190,7 @@ struct step {
 };
 
 /// A maintenance window.
-struct plan {
+struct maintenance_plan {
     std::string name;
     std::string reason;
     std::map<std::string, system_config> systems;  ///< by the name steps use ("clc", "alien4cloud", or any)
@@ -211,7 +211,7 @@ inline std::string whole_system_target(const std::string& system_name, const sys
 }
 
 /// The targets a step acts on, in order: its listed targets, or the one whole-system target.
-inline std::vector<std::string> step_targets(const plan& p, const step& s) {
+inline std::vector<std::string> step_targets(const maintenance_plan& p, const step& s) {
     if (!s.targets.empty()) return s.targets;
     if (auto* sys = p.system_of(s)) return {whole_system_target(s.system, *sys)};
     return {s.system};

@@ -1,6 +1,6 @@
-// The plan file (JSON) -> serverops::plan::plan, and back. Every problem is an errc::invalid_request whose detail
-// starts with the JSON path of the offending value (`$.steps[2].max_unavailable: must be at least 1, got 0`), so a
-// command can print it as is (exit 2, nothing sent). Text from the file is quoted escaped (`printable`), never raw.
+// The plan file (JSON) -> serverops::plan::maintenance_plan, and back. Every problem is an errc::invalid_request
+// whose detail starts with the JSON path of the offending value (`$.steps[2].max_unavailable: must be at least 1,
+// got 0`), so a command can print it as is (exit 2, nothing sent). Text from the file is quoted escaped (`printable`), never raw.
 //
 // The format (see docs/plans.md):
 //   {"name": .., "reason": .., "systems": {NAME: {"kind": .., "base_url": .., "alias": ..}}, "steps": [STEP, ..]}
@@ -157,7 +157,7 @@ inline result<std::vector<std::string>> read_targets(const boost::json::value& v
     return out;
 }
 
-inline result<step> read_step(const boost::json::value& v, std::string_view path, plan& p) {
+inline result<step> read_step(const boost::json::value& v, std::string_view path, maintenance_plan& p) {
     auto* o = v.if_object();
     if (!o) return failure(invalid_at(path, concat("expected an object, got ", json_kind_name(v.kind()))));
     BOOST_OUTCOME_TRY(only_members(*o, path,
@@ -252,12 +252,12 @@ inline result<step> read_step(const boost::json::value& v, std::string_view path
 }  // namespace detail
 
 /// A parsed plan document -> the plan, or the first problem with its JSON path.
-inline result<plan> read_plan(const boost::json::value& doc) {
+inline result<maintenance_plan> read_plan(const boost::json::value& doc) {
     using namespace detail;
     auto* o = doc.if_object();
     if (!o) return failure(invalid_at("$", concat("expected an object, got ", json_kind_name(doc.kind()))));
     BOOST_OUTCOME_TRY(only_members(*o, "$", {"name", "reason", "systems", "steps"}));
-    plan p;
+    maintenance_plan p;
     auto* name = o->if_contains("name");
     if (!name) return failure(invalid_at("$.name", "missing"));
     BOOST_OUTCOME_TRY(p.name, name_at(*name, "$.name"));
@@ -294,7 +294,7 @@ inline result<plan> read_plan(const boost::json::value& doc) {
 }
 
 /// The plan file's text -> the plan. Text that is not JSON (or not UTF-8) is reported at "$".
-inline result<plan> read_plan(std::string_view json_text) {
+inline result<maintenance_plan> read_plan(std::string_view json_text) {
     boost::system::error_code ec;
     auto doc = boost::json::parse(json_text, ec);
     if (ec) return failure(detail::invalid_at("$", detail::concat("not valid JSON (", ec.message(), ")")));
@@ -303,7 +303,7 @@ inline result<plan> read_plan(std::string_view json_text) {
 
 /// The plan as its file format, systems and step members in a fixed order: what read_plan reads back to the same
 /// plan. The engine journals a digest of it, so that resume and revert refuse a plan that changed.
-inline boost::json::object to_json(const plan& p) {
+inline boost::json::object to_json(const maintenance_plan& p) {
     boost::json::object o;
     o["name"] = p.name;
     o["reason"] = p.reason;
@@ -345,7 +345,7 @@ inline boost::json::object to_json(const plan& p) {
 }
 
 /// FNV-1a (64 bits) of the plan's canonical JSON, as 16 hex digits: identifies the plan a journal was written for.
-inline std::string digest(const plan& p) {
+inline std::string digest(const maintenance_plan& p) {
     const auto text = boost::json::serialize(to_json(p));
     std::uint64_t h = 0xcbf29ce484222325ull;
     for (unsigned char c : text) {

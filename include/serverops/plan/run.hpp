@@ -59,7 +59,7 @@ void drive(engine& e, Systems& systems, journal& j, audit_log& audit, const run_
 /// (with a note when the journal's last line was torn). A journal that cannot be read is an `error` report, nothing
 /// sent.
 template <system_adapter Systems>
-plan_report run_plan(const plan& p, run_mode mode, Systems& systems, journal& j, audit_log& audit,
+plan_report run_plan(const maintenance_plan& p, run_mode mode, Systems& systems, journal& j, audit_log& audit,
                      const run_options& o = {}) {
     std::vector<record> history;
     std::optional<std::string> note;
