@@ -387,6 +387,10 @@ TEST(PlanEngine, RevertAfterApplyRestoresPriorStatesAndLeavesUnchangedTargets) {
     EXPECT_EQ(f.states, initial_state_map());
     EXPECT_EQ(f.deliveries("web", "off", "WB03"), 0u) << "unchanged targets are left as they are";
     EXPECT_EQ(find_target(r, "db", "DB01")->result, "not reversible");
+    // Each restore is reported from the state found to the state recorded before the apply.
+    EXPECT_EQ(find_target(r, "web", "WB01")->from, "on");
+    EXPECT_EQ(find_target(r, "web", "WB01")->to, "off");
+    EXPECT_EQ(find_target(r, "ucs", "ucs.example")->from, "maintenance");
     for (std::size_t i = sends_after_apply; i < f.sends.size(); ++i)
         EXPECT_NE(f.sends[i].what.value, "reboot") << "a revert never repeats an action";
     // Reverse step order: the web restore comes before the ucs and a4c ones.

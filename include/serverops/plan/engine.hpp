@@ -220,6 +220,7 @@ private:
         std::string target;
         std::string prior;        // the state the unit starts from; "" unknown
         std::string read_text;    // the read, when `prior` is projected from an earlier step
+        std::string found;        // revert: the state read before restoring (`prior` is the one restored)
         std::string prior_maintenance;
         std::string value;        // what is sent for it
         std::string desired;      // the state `value` ends in; "" for an action
@@ -565,6 +566,7 @@ private:
                     continue;
                 }
                 if (!u.revert) t.prior = e.state;
+                else t.found = e.state;
                 t.read_text = e.read;
                 if (e.result == "unchanged") t.d = decision::unchanged;
                 else if (e.result == "failed") t.d = decision::failed;
@@ -629,6 +631,7 @@ private:
             const std::string current = read ? read.value() : std::string();
             if (u.revert) {
                 e.state = current;  // the state found now; the one restored is the apply run's prior
+                t.found = current;
             } else {
                 auto p = projected_.find(std::tuple{step_of(u).system, rec.aspect, t.target});
                 if (p != projected_.end() && read) {
@@ -792,7 +795,7 @@ private:
             target_summary ts;
             ts.target = t.target;
             ts.aspect = std::string(to_string(u.aspect));
-            ts.from = t.prior;
+            ts.from = u.revert ? t.found : t.prior;  // a revert goes from what it found to the recorded prior
             ts.to = t.desired.empty() ? t.value : t.desired;
             ts.result = t.result;
             ts.job = t.job;
