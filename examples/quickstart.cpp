@@ -5,6 +5,8 @@
 #include <serverops/beast/sync_transport.hpp>
 #include <serverops/clc.hpp>
 #include <serverops/clc/session.hpp>
+#include <serverops/plan.hpp>
+#include <serverops/plan/adapters.hpp>
 #include <serverops/testing/full_emulator.hpp>
 #include <serverops/ucs.hpp>
 #include <serverops/ucs/session.hpp>
@@ -114,6 +116,68 @@ bool tour_ucs(const std::string& base_url) {
     return ok;
 }
 
+// A maintenance window across the three systems, as `serverops plan` runs it from a file: check (sends nothing),
+// apply (changes only what differs, batch by batch, journaled), then revert (restores what this plan changed).
+bool tour_plan(const serverops::testing::full_emulator& emu) {
+    namespace plan = serverops::plan;
+    std::cout << "\n== A maintenance plan across the three systems\n";
+    const auto& demo = emu.settings().clc;
+    std::string text = R"({"name": "storage-upgrade", "reason": "CHG-4711 storage firmware",
+      "systems": {"alien4cloud": {"base_url": "A4C"}, "ucs": {"base_url": "UCS"}, "clc": {"base_url": "CLC"}},
+      "steps": [
+        {"id": "a4c", "system": "alien4cloud", "action": "maintenance", "state": "on", "message": "storage upgrade"},
+        {"id": "ucs", "system": "ucs", "action": "mode", "mode": "maintenance"},
+        {"id": "web", "system": "clc", "action": "maintenance", "state": "on",
+         "servers": ["WA1ALIASWB01", "WA1ALIASWB03", "WA1ALIASWB04"], "max_unavailable": 1}]})";
+    for (auto [key, url] : {std::pair{"\"A4C\"", emu.a4c_base_url()}, std::pair{"\"UCS\"", emu.ucs_base_url()},
+                            std::pair{"\"CLC\"", emu.clc_base_url()}})
+        text.replace(text.find(key), std::string_view(key).size(), "\"" + url + "\"");
+    auto window = plan::read_plan(text);
+    if (!window) {
+        std::cerr << window.error() << '\n';
+        return false;
+    }
+    auto clc_endpoint = serverops::parse_endpoint(emu.clc_base_url());
+    auto clc_context = clc::context::from_base_url(emu.clc_base_url());
+    auto a4c_context = serverops::a4c::context::from_base_url(emu.a4c_base_url());
+    auto ucs_context = serverops::ucs::context::from_base_url(emu.ucs_base_url());
+    if (!clc_endpoint || !clc_context || !a4c_context || !ucs_context) return false;
+    clc::session<serverops::beast_sync_transport> clc_session(
+        serverops::beast_sync_transport(clc_endpoint.value()), {demo.username, demo.password}, clc_context.value());
+    serverops::a4c::session<serverops::beast_sync_transport> a4c_session(
+        serverops::beast_sync_transport(clc_endpoint.value()), serverops::a4c::form_authenticator{{"admin", "admin"}},
+        a4c_context.value());
+    serverops::ucs::session<serverops::beast_sync_transport> ucs_session(
+        serverops::beast_sync_transport(clc_endpoint.value()), {}, ucs_context.value());
+    serverops::polling_policy polling;
+    polling.interval = 50ms;
+    polling.timeout = 30s;
+    plan::bound_systems systems;
+    systems.bind("clc", plan::make_clc_binding(clc_session, polling));
+    systems.bind("alien4cloud", plan::make_a4c_binding(a4c_session));
+    systems.bind("ucs", plan::make_ucs_binding(ucs_session, polling));
+
+    plan::memory_journal journal;  // `serverops plan` keeps it in an fsync'd file beside the plan
+    plan::memory_audit_log audit;
+    bool ok = true;
+    for (auto mode : {plan::run_mode::check, plan::run_mode::apply, plan::run_mode::revert}) {
+        auto report = plan::run_plan(window.value(), mode, systems, journal, audit);
+        std::cout << "-- " << to_string(mode) << ": " << report.result << '\n';
+        for (auto& step : report.steps) {
+            for (auto& t : step.targets)
+                std::cout << "    " << step.id << " " << t.target << ": " << t.result << " (" << t.from << " -> "
+                          << t.to << ")\n";
+            if (mode == plan::run_mode::check)
+                for (auto& r : step.requests)
+                    std::cout << "      would send " << r.method << ' ' << r.path << (r.body.empty() ? "" : " ") << r.body
+                              << '\n';
+        }
+        ok &= plan::exit_code(report) == 0;
+    }
+    std::cout << "-- " << journal.records.size() << " journal records, " << audit.lines.size() << " audit lines\n";
+    return ok;
+}
+
 }  // namespace
 
 int main() {
@@ -126,6 +190,7 @@ int main() {
     bool ok = tour_clc(emulator.clc_base_url(), emulator.settings().clc);
     ok &= tour_a4c(emulator.a4c_base_url());
     ok &= tour_ucs(emulator.ucs_base_url());
+    ok &= tour_plan(emulator);
     std::cout << (ok ? "\nquickstart: all steps succeeded\n" : "\nquickstart: a step failed\n");
     return ok ? 0 : 1;
 }
