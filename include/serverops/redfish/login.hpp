@@ -55,7 +55,7 @@ struct login {
     bool basic_fallback = false;
 
     std::string target(const context& ctx) const {
-        return detail::link_target(ctx, effective_uri(), "Sessions link").value_or("");
+        return detail::followed_target(ctx, effective_uri(), "Sessions link");
     }
     std::string body() const {
         boost::json::object o;
@@ -135,7 +135,7 @@ struct delete_session {
 
     std::string uri;
 
-    std::string target(const context& ctx) const { return detail::link_target(ctx, uri, "session URI").value_or(""); }
+    std::string target(const context& ctx) const { return detail::followed_target(ctx, uri, "session URI"); }
     result<void> validate(const context& ctx) const { return detail::check_link(ctx, uri, "session URI"); }
     result<void> decode(const http_response& res) const {
         if (res.status == 404) return success();

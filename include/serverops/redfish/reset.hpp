@@ -49,7 +49,7 @@ struct reset {
     }
 
     std::string target(const context& ctx) const {
-        return detail::link_target(ctx, target_uri, "Reset action target").value_or("");
+        return detail::followed_target(ctx, target_uri, "Reset action target");
     }
     std::string body() const {
         boost::json::object o;

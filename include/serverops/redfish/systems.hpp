@@ -80,7 +80,7 @@ struct list_systems {
 
     std::string uri;  ///< empty: /redfish/v1/Systems
 
-    std::string target(const context& ctx) const { return detail::link_target(ctx, effective_uri(), "Systems link").value_or(""); }
+    std::string target(const context& ctx) const { return detail::followed_target(ctx, effective_uri(), "Systems link"); }
     result<void> validate(const context& ctx) const { return detail::check_link(ctx, effective_uri(), "Systems link"); }
     result<systems_collection> decode(const http_response& res) const { return with_http_status(decode_members(res), res); }
 
@@ -131,7 +131,7 @@ struct get_system {
         return g;
     }
 
-    std::string target(const context& ctx) const { return detail::link_target(ctx, effective_uri(), "system URI").value_or(""); }
+    std::string target(const context& ctx) const { return detail::followed_target(ctx, effective_uri(), "system URI"); }
     result<void> validate(const context& ctx) const {
         if (uri.empty() && id.empty()) return failure(errc::invalid_request, "neither a system id nor a system URI is set");
         return detail::check_link(ctx, effective_uri(), "system URI");
@@ -163,7 +163,7 @@ struct get_action_info {
 
     std::string uri;
 
-    std::string target(const context& ctx) const { return detail::link_target(ctx, uri, "ActionInfo URI").value_or(""); }
+    std::string target(const context& ctx) const { return detail::followed_target(ctx, uri, "ActionInfo URI"); }
     result<void> validate(const context& ctx) const { return detail::check_link(ctx, uri, "ActionInfo URI"); }
     result<action_info> decode(const http_response& res) const { return with_http_status(decode_info(res), res); }
 

@@ -30,7 +30,7 @@ struct get_task {
 
     std::string uri;  ///< the task monitor
 
-    std::string target(const context& ctx) const { return detail::link_target(ctx, uri, "task monitor").value_or(""); }
+    std::string target(const context& ctx) const { return detail::followed_target(ctx, uri, "task monitor"); }
     result<void> validate(const context& ctx) const { return detail::check_link(ctx, uri, "task monitor"); }
     result<task> decode(const http_response& res) const { return with_http_status(decode_answer(res), res); }
 
@@ -58,7 +58,7 @@ private:
         return t;
     }
 
-    static result<void> read_task(const json::object& o, task& t) {
+    static result<void> read_task(const boost::json::object& o, task& t) {
         using namespace detail;
         BOOST_OUTCOME_TRY(auto state, string_field(o, "TaskState", "$.TaskState"));
         BOOST_OUTCOME_TRY(t.state, parse_task_state(state));

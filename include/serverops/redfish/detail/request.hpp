@@ -35,6 +35,13 @@ inline result<std::string> link_target(const context& ctx, std::string_view uri,
     return serverops::same_origin_target(uri, ctx.origin ? &*ctx.origin : nullptr, ctx.path_prefix, what);
 }
 
+/// The target of an operation that follows `uri`, for `target()`: `encode` ran `validate` (check_link) first, so
+/// a refused link never reaches here; "" otherwise.
+inline std::string followed_target(const context& ctx, std::string_view uri, std::string_view what) {
+    auto t = link_target(ctx, uri, what);
+    return t ? std::move(t).value() : std::string();
+}
+
 /// Context check, then the link.
 inline result<void> check_link(const context& ctx, std::string_view uri, std::string_view what) {
     BOOST_OUTCOME_TRY(check_context(ctx));
