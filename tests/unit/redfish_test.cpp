@@ -127,7 +127,7 @@ TEST_P(RedfishSystemShapes, DecodeTheResetActionAsAdvertised) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Vendors, RedfishSystemShapes,
+    RedfishVendors, RedfishSystemShapes,
     ::testing::Values(
         system_case{"system_dmtf.json", "437XR1138R2", rf::power_state::on,
                     "/redfish/v1/Systems/437XR1138R2/Actions/ComputerSystem.Reset",
@@ -174,7 +174,7 @@ TEST_P(RedfishHostileSystemBodies, AreTypedErrors) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    WrongTypesAndGarbage, RedfishHostileSystemBodies,
+    RedfishWrongTypesAndGarbage, RedfishHostileSystemBodies,
     ::testing::Values(std::pair{R"({"PowerState":1})", errc::unexpected_response},
                       std::pair{R"({"PowerState":["On"]})", errc::unexpected_response},
                       std::pair{R"({"Actions":[]})", errc::unexpected_response},
@@ -229,7 +229,7 @@ TEST_P(RedfishOddErrorBodies, AreToleratedWithWhatCanBeRead) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    MissingAndWrongPieces, RedfishOddErrorBodies,
+    RedfishMissingAndWrongPieces, RedfishOddErrorBodies,
     ::testing::Values(std::pair{R"({"error":{"code":"Base.1.0.InternalError","message":"boom"}})", "Base.1.0.InternalError"},
                       std::pair{R"({"error":{"@Message.ExtendedInfo":[{"MessageId":"Base.1.8.GeneralError"}]}})", "Base.1.8.GeneralError"},
                       std::pair{R"({"error":{"code":7,"@Message.ExtendedInfo":{"MessageId":"x"}}})", ""},
@@ -280,7 +280,7 @@ TEST_P(RedfishOffOriginTargets, AreRefusedBeforeSending) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Hostile, RedfishOffOriginTargets,
+    RedfishHostile, RedfishOffOriginTargets,
     ::testing::Values("https://evil.example/redfish/v1/Systems/1/Actions/ComputerSystem.Reset",
                       "https://bmc.example:9443/redfish/v1/Systems/1/Actions/ComputerSystem.Reset",
                       "http://bmc.example:8443/redfish/v1/Systems/1/Actions/ComputerSystem.Reset",
@@ -321,7 +321,8 @@ TEST(RedfishReset, PostsToTheAdvertisedTargetAndReadsEachAnswer) {
     ASSERT_TRUE(a) << a.error();
     EXPECT_EQ(a.value().status, 204u);
     EXPECT_FALSE(a.value().task_monitor);
-    const auto& req = t.requests()[0];
+    const auto sent = t.requests();
+    const auto& req = sent[0];
     EXPECT_EQ(req.method, verb::post);
     EXPECT_EQ(req.target, "/redfish/v1/Systems/1/Actions/ComputerSystem.Reset/") << "iLO's trailing '/' kept";
     EXPECT_EQ(req.body, R"({"ResetType":"ForceOff"})");
@@ -404,7 +405,7 @@ TEST_P(RedfishLoginFailures, AreTypedAndScrubbed) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Classes, RedfishLoginFailures,
+    RedfishClasses, RedfishLoginFailures,
     ::testing::Values(
         std::pair{make_response(201, "{}"), errc::unexpected_response},  // no X-Auth-Token
         std::pair{make_response(201, "{}", {{"X-Auth-Token", "   "}}), errc::unexpected_response},
@@ -466,7 +467,8 @@ TEST(RedfishSession, AutomaticUsesBasicWithoutASessionService) {
     t.push(make_response(200, R"({"RedfishVersion":"1.6.0","Systems":{"@odata.id":"/redfish/v1/Systems"}})"));
     t.set_handler([](const http_request&) -> result<http_response> { return system_with("Off"); });
     rf::session<mock_transport&> s(t, {"root", "calvin"});
-    ASSERT_TRUE(s.call(rf::get_system{"1", ""}));
+    auto first = s.call(rf::get_system{"1", ""});
+    ASSERT_TRUE(first) << first.error();
     ASSERT_TRUE(s.call(rf::get_system{"1", ""}));
     EXPECT_TRUE(s.uses_basic());
     auto reqs = t.requests();
@@ -525,8 +527,8 @@ TEST(RedfishSession, RenewalDeletesTheReplacedSession) {
     t.push(make_response(201, "", {{"X-Auth-Token", "token-one1"}, {"Location", "/redfish/v1/SessionService/Sessions/1"}}));
     t.push(system_with("On"));
     t.push(make_response(201, "", {{"X-Auth-Token", "token-two2"}, {"Location", "/redfish/v1/SessionService/Sessions/2"}}));
-    t.push(make_response(204));  // DELETE of session 1
     t.push(system_with("On"));
+    t.push(make_response(204));  // DELETE of session 1, after the call that renewed
     fake_time ft;
     rf::session_options o;
     o.auth = rf::auth_mode::session;
@@ -541,8 +543,9 @@ TEST(RedfishSession, RenewalDeletesTheReplacedSession) {
     ASSERT_TRUE(r) << r.error();
     auto reqs = t.requests();
     ASSERT_EQ(reqs.size(), 5u);
-    EXPECT_EQ(reqs[3].method, verb::delete_);
-    EXPECT_EQ(reqs[3].target, "/redfish/v1/SessionService/Sessions/1");
+    EXPECT_EQ(reqs[4].method, verb::delete_);
+    EXPECT_EQ(reqs[4].target, "/redfish/v1/SessionService/Sessions/1");
+    EXPECT_EQ(reqs[4].headers.find("X-Auth-Token"), "token-two2");
 }
 
 TEST(RedfishSession, BasicSendsNoLoginAndA401IsFinal) {

@@ -87,7 +87,12 @@ struct authenticator {
         ctx.session_uri = r.session_uri;
         return std::nullopt;
     }
-    bool has_credentials(const context& ctx) const { return state->basic || !ctx.token.empty(); }
+    /// Basic needs no login. Before the `automatic` choice the answer is "yes" too: redfish::session makes the
+    /// choice before any authenticated call, and serverops::session schedules no login for credentials it starts
+    /// with (a login would then be due at once, even when the choice is Basic).
+    bool has_credentials(const context& ctx) const {
+        return state->basic || !ctx.token.empty() || (state->mode == auth_mode::automatic && !state->decided);
+    }
     /// The token was refused (expired, deleted): the session is gone on the service too.
     void forget(context& ctx) const {
         ctx.token.clear();
@@ -135,8 +140,8 @@ public:
     // ------------------------------------------------------------------ sync
 
     /// `result<Op::response_type>`: as serverops::session::call, after the `automatic` choice of scheme (the
-    /// service root is read once, before the first authenticated call) and the deletion of sessions a renewal
-    /// replaced.
+    /// service root is read once, before the first authenticated call); a session a renewal replaced during the
+    /// call is deleted after it (best effort).
     template <class Op>
         requires sync_transport<transport_type>
     auto call(const Op& op, const call_options& options = {}) {
@@ -144,9 +149,10 @@ public:
             if constexpr (!unauthenticated_operation<Op>) {
                 if (auto d = choose_scheme(options); !d)
                     return result<typename Op::response_type>(failure(with_operation<Op>(std::move(d).error())));
-                delete_replaced_sessions(options);
             }
-            return base::call(op, options);
+            auto r = base::call(op, options);
+            delete_replaced_sessions(options);  // a renewal inside the call replaced a session that is still open
+            return r;
         }
     }
 
@@ -252,12 +258,13 @@ private:
         }
     }
 
-    // [read the service root] -> [delete replaced sessions] -> the call.
+    // [read the service root] -> the call -> [delete the sessions a renewal replaced] -> complete.
     template <class Op>
     struct call_op {
         session* s;
         Op op;
         call_options opts;
+        std::optional<result<typename Op::response_type>> answer{};
 
         template <class Self>
         void operator()(Self& self) {
@@ -268,39 +275,41 @@ private:
                     return;
                 }
             }
-            next(self);
+            send(self);
         }
 
         template <class Self>
         void operator()(Self& self, root_tag, result<service_root> r) {
             if (!r) return self.complete(failure(with_operation<Op>(std::move(r).error())));
             s->apply_root(r.value());
-            next(self);
+            send(self);
         }
 
         template <class Self>
-        void operator()(Self& self, replaced_tag, result<void>) {
-            next(self);
-        }
-
-        template <class Self>
-        void next(Self& self) {
-            const auto o = opts;
-            if constexpr (!unauthenticated_operation<Op>) {
-                if (!s->state_->replaced_sessions.empty()) {
-                    delete_session del{std::move(s->state_->replaced_sessions.back())};
-                    s->state_->replaced_sessions.pop_back();
-                    s->base::async_call(del, o, boost::asio::prepend(std::move(self), replaced_tag{}));
-                    return;
-                }
-            }
+        void send(Self& self) {
             const Op request = op;  // copied first: moving `self` below moves `op` too
+            const auto o = opts;
             s->base::async_call(request, o, boost::asio::prepend(std::move(self), done_tag{}));
         }
 
         template <class Self>
         void operator()(Self& self, done_tag, result<typename Op::response_type> r) {
-            self.complete(std::move(r));
+            answer.emplace(std::move(r));
+            clean_up(self);
+        }
+
+        template <class Self>
+        void operator()(Self& self, replaced_tag, result<void>) {
+            clean_up(self);  // best effort: an undeleted session expires on its own
+        }
+
+        template <class Self>
+        void clean_up(Self& self) {
+            if (s->state_->replaced_sessions.empty()) return self.complete(std::move(*answer));
+            delete_session del{std::move(s->state_->replaced_sessions.back())};
+            s->state_->replaced_sessions.pop_back();
+            const auto o = opts;
+            s->base::async_call(del, o, boost::asio::prepend(std::move(self), replaced_tag{}));
         }
     };
 

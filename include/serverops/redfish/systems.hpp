@@ -131,10 +131,14 @@ struct get_system {
         return g;
     }
 
-    std::string target(const context& ctx) const { return detail::followed_target(ctx, effective_uri(), "system URI"); }
+    std::string target(const context& ctx) const {
+        if (uri.empty()) return ctx.service_target(effective_uri());  // the id is one encoded segment already
+        return detail::followed_target(ctx, uri, "system URI");
+    }
     result<void> validate(const context& ctx) const {
         if (uri.empty() && id.empty()) return failure(errc::invalid_request, "neither a system id nor a system URI is set");
-        return detail::check_link(ctx, effective_uri(), "system URI");
+        if (uri.empty()) return detail::check_context(ctx);
+        return detail::check_link(ctx, uri, "system URI");
     }
     result<computer_system> decode(const http_response& res) const {
         return with_http_status(detail::decode_system(res, effective_uri()), res);
