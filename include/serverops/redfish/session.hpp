@@ -323,8 +323,8 @@ private:
             if (s->current_context().token.empty() || uri.empty()) {
                 s->invalidate_credentials();
                 sent = true;
-                boost::asio::post(self.get_executor(),
-                                  boost::asio::prepend(std::move(self), done_tag{}, result<void>(success())));
+                auto ex = self.get_executor();  // first: the argument that moves `self` may be evaluated before it
+                boost::asio::post(ex, boost::asio::prepend(std::move(self), done_tag{}, result<void>(success())));
                 return;
             }
             s->base::async_call(delete_session{uri}, boost::asio::prepend(std::move(self), done_tag{}));
