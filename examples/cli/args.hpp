@@ -30,6 +30,7 @@ inline constexpr option_spec known_options[] = {
     {"--wait", false},    {"--timeout", true},        {"--poll-interval", true},
     {"--message", true},  {"--progress", true},       {"--port", true},
     {"--tls", false},     {"--request-timeout", true}, {"--force", false},
+    {"--job-duration", true}, {"--switch-window", true}, {"--faults", true}, {"--seed", true},
 };
 
 inline const option_spec* find_option(std::string_view name) {

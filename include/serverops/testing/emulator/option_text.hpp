@@ -99,10 +99,11 @@ inline std::optional<std::uint64_t> fixed_point(std::string_view text, unsigned 
     return value;
 }
 
+/// No control character and nothing outside ASCII (spaces are left to the syntax checks).
 inline bool printable_ascii(std::string_view text) noexcept {
     for (char c : text) {
         const auto u = static_cast<unsigned char>(c);
-        if (u < 0x21 || u > 0x7e) return false;
+        if (u < 0x20 || u > 0x7e) return false;
     }
     return true;
 }
