@@ -969,7 +969,9 @@ TEST_F(EmulatorTest, ServersAlreadyInTheDesiredStateAreNotQueuedWithTheSdksMessa
         const auto entry = r.json().at(0);
         const std::string what = s.op + " of a " + std::string(clc::to_string(s.before)) + " server";
         EXPECT_EQ(entry.at("isQueued").as_bool(), s.message == nullptr) << what << ": " << r.body;
-        if (s.message) EXPECT_EQ(str(entry, "errorMessage"), s.message) << what;
+        if (s.message) {
+            EXPECT_EQ(str(entry, "errorMessage"), s.message) << what;
+        }
         finish_jobs();
     }
 }

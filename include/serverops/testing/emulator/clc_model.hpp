@@ -186,8 +186,10 @@ public:
     }
 
     // ---- servers ----
+    /// Adds a server, or resets one: jobs whose time has come apply first, so that none overrides the state set here.
     void add_server(const clc_server_seed& seed) {
         std::lock_guard lock(mutex_);
+        settle_locked();
         add_server_locked(seed);
     }
     std::optional<clc_server_record> server(std::string_view id) {

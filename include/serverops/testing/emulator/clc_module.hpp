@@ -28,6 +28,7 @@
 #ifndef SERVEROPS_TESTING_EMULATOR_CLC_MODULE_HPP
 #define SERVEROPS_TESTING_EMULATOR_CLC_MODULE_HPP
 
+#include <serverops/detail/concat.hpp>
 #include <serverops/testing/emulator/clc_model.hpp>
 #include <serverops/testing/emulator/module.hpp>
 
@@ -36,8 +37,8 @@
 #include <algorithm>
 #include <array>
 #include <map>
-#include <span>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -265,9 +266,10 @@ struct bound_body {
 inline http_response unsupported_media_type(std::string_view media, std::string_view model_type) {
     const std::string shown(media.substr(0, 100));
     json::object o;
-    o["message"] = "The request entity's media type '" + shown + "' is not supported for this resource.";
-    o["exceptionMessage"] = "No MediaTypeFormatter is available to read an object of type '" + std::string(model_type) +
-                            "' from content with media type '" + shown + "'.";
+    using serverops::detail::concat;
+    o["message"] = concat("The request entity's media type '", shown, "' is not supported for this resource.");
+    o["exceptionMessage"] = concat("No MediaTypeFormatter is available to read an object of type '", model_type,
+                                   "' from content with media type '", shown, "'.");
     o["exceptionType"] = "System.Net.Http.UnsupportedMediaTypeException";
     o["stackTrace"] =
         "   at System.Net.Http.HttpContentExtensions.ReadAsAsync[T](HttpContent content, Type type, IEnumerable`1 "
@@ -314,19 +316,19 @@ inline bound_body bind_body(const request_view& req, std::string_view model_type
 /// rendered in `servers` with ?serverDetail=detailed, as the Node SDK asks).
 inline json::object render_group(std::string_view group_id, const std::vector<clc_server_record>& members,
                                  const clc_options& o, std::string_view alias, bool detailed) {
-    const std::string a(alias);
-    const std::string self = "/v2/groups/" + a + "/" + std::string(group_id);
+    using serverops::detail::concat;
+    const std::string self = concat("/v2/groups/", alias, "/", group_id);
     json::array links;
-    links.emplace_back(make_link("createGroup", "/v2/groups/" + a, {}, {"POST"}));
-    links.emplace_back(make_link("createServer", "/v2/servers/" + a, {}, {"POST"}));
+    links.emplace_back(make_link("createGroup", concat("/v2/groups/", alias), {}, {"POST"}));
+    links.emplace_back(make_link("createServer", concat("/v2/servers/", alias), {}, {"POST"}));
     links.emplace_back(make_link("self", self, {}, {"GET", "PATCH", "DELETE"}));
-    links.emplace_back(make_link("defaults", self + "/defaults", {}, {"GET", "POST"}));
-    links.emplace_back(make_link("billing", self + "/billing"));
-    links.emplace_back(make_link("archiveGroupAction", self + "/archive"));
-    links.emplace_back(make_link("statistics", self + "/statistics"));
+    links.emplace_back(make_link("defaults", concat(self, "/defaults"), {}, {"GET", "POST"}));
+    links.emplace_back(make_link("billing", concat(self, "/billing")));
+    links.emplace_back(make_link("archiveGroupAction", concat(self, "/archive")));
+    links.emplace_back(make_link("statistics", concat(self, "/statistics")));
     json::array servers;
     for (auto& m : members) {
-        links.emplace_back(make_link("server", "/v2/servers/" + a + "/" + m.id, serverops::detail::to_upper(m.id)));
+        links.emplace_back(make_link("server", concat("/v2/servers/", alias, "/", m.id), serverops::detail::to_upper(m.id)));
         if (detailed) servers.emplace_back(render_server(m, o, alias));
     }
     json::object change;
@@ -336,7 +338,7 @@ inline json::object render_group(std::string_view group_id, const std::vector<cl
     change["modifiedDate"] = "2015-06-30T15:53:35Z";
     json::object body;
     body["id"] = group_id;
-    body["name"] = group_id == o.group_id ? "Default Group" : "Group " + std::string(group_id.substr(0, 8));
+    body["name"] = group_id == o.group_id ? std::string("Default Group") : concat("Group ", group_id.substr(0, 8));
     body["description"] = "";
     body["locationId"] = serverops::detail::to_upper(o.location_alias);
     body["type"] = "default";
@@ -356,12 +358,12 @@ inline json::object render_account(const clc_options& o) {
     json::object body;
     body["accountAlias"] = o.account_alias;
     body["parentAlias"] = nullptr;
-    body["businessName"] = o.account_alias + " (emulated)";
+    body["businessName"] = serverops::detail::concat(o.account_alias, " (emulated)");
     body["status"] = "active";
     body["primaryDataCenter"] = to_lower(o.location_alias);
     body["isManaged"] = false;
     json::array links;
-    links.emplace_back(make_link("self", "/v2/accounts/" + o.account_alias, {}, {"GET"}));
+    links.emplace_back(make_link("self", serverops::detail::concat("/v2/accounts/", o.account_alias), {}, {"GET"}));
     body["links"] = std::move(links);
     return body;
 }

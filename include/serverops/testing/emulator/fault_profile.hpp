@@ -174,7 +174,8 @@ inline option_result<fault_profile> parse_fault_profile(std::string_view text) {
         } else {
             if (status != 0) {
                 if (status < 400 || status > 599) return option_failure(option_errc::out_of_range, item, "a fault status is 400 to 599");
-                canonical = "status-" + std::to_string(status);
+                canonical = "status-";
+                canonical += std::to_string(status);
                 // The bodies of the factories (429 and 503 have their own); retry-after below adds the header.
                 rule.what = status == 503   ? fault::unavailable()
                             : status == 429 ? fault::too_many_requests(std::chrono::seconds(0))
