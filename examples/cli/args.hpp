@@ -32,6 +32,7 @@ inline constexpr option_spec known_options[] = {
     {"--tls", false},     {"--request-timeout", true}, {"--force", false},
     {"--journal", true},  {"--audit", true},          {"--operator", true},
     {"--resend-uncertain", false},
+    {"--job-duration", true}, {"--switch-window", true}, {"--faults", true}, {"--seed", true},
 };
 
 inline const option_spec* find_option(std::string_view name) {

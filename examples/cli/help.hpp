@@ -262,13 +262,29 @@ inline constexpr std::string_view ucs_mode_set =
     "(no \"outcome\" with --force).\n";
 
 inline constexpr std::string_view emulator =
-    "Usage: serverops emulator [--port N] [--tls]\n"
+    "Usage: serverops emulator [--port N] [--tls] [--job-duration SECONDS[:JITTER]] [--switch-window SECONDS]\n"
+    "                          [--faults PROFILE] [--seed N]\n"
     "\n"
     "Runs the embedded emulator of CLC v2, Alien4Cloud 3.0 and UCS 8.5 on 127.0.0.1 in the foreground, prints\n"
     "each base URL and the demo credentials, and stops on Ctrl+C (SIGINT) or SIGTERM.\n"
     "  --port N    listen on port N (default: any free port)\n"
     "  --tls       serve HTTPS with a fresh self-signed certificate (valid for localhost and 127.0.0.1); its\n"
-    "              CA PEM is written to a file whose path is printed: pass it to the clients with --ca-file\n";
+    "              CA PEM is written to a file whose path is printed: pass it to the clients with --ca-file\n"
+    "  --job-duration SECONDS[:JITTER]\n"
+    "              each CLC job takes SECONDS, give or take up to JITTER (notStarted for the first third, then\n"
+    "              executing, then succeeded); default 0.15 (fast, for tests)\n"
+    "  --switch-window SECONDS\n"
+    "              after a UCS mode change, every UCS request is answered 503 for this long (default 0.2)\n"
+    "  --faults PROFILE\n"
+    "              misbehave as real servers and networks do: comma-separated NAME=VALUE[:PARAM...] items, e.g.\n"
+    "              status-500=0.05,login-401=once,429=0.02:retry-after=2,latency=50ms..300ms,close-mid-response=0.01\n"
+    "              NAME: status-NNN or NNN (400-599), login-401, close-before-response, close-mid-response,\n"
+    "              truncated-body, malformed-json, latency. VALUE: once, Nx (the next N requests), a probability\n"
+    "              (0.05), or for latency a duration or range (50ms, 0.5s, 50ms..300ms). PARAM: retry-after=SECONDS\n"
+    "              (status faults), path=TEXT (only targets containing TEXT), method=GET|POST|PUT|PATCH|DELETE|HEAD\n"
+    "  --seed N    seed of the random choices (jitter, probabilities, latency): the same seed replays the same run;\n"
+    "              default: a fresh one, printed on the \"Run:\" line\n"
+    "A realistic run: serverops emulator --job-duration 30:10 --switch-window 60 --faults status-500=0.05,latency=50ms..300ms\n";
 
 inline constexpr std::string_view plan =
     "Usage: serverops plan check|apply|resume|revert|status PLAN [--journal FILE] [--audit FILE]\n"

@@ -6,6 +6,8 @@
 #include <serverops/operation.hpp>
 #include <serverops/testing/full_emulator.hpp>
 
+#include "../common/hostile_input.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/json/parse.hpp>
@@ -1891,6 +1893,90 @@ TEST_F(cli_plan, an_invalid_plan_exits_2_naming_the_json_path_and_sends_nothing)
         EXPECT_TRUE(contains(r.err, path)) << text << ": " << r;
     }
     EXPECT_EQ(emu.request_count(), 0u);
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------------------ realistic emulator
+
+namespace {
+
+TEST(cli_emulator, timing_fault_and_seed_values_are_usage_errors_naming_the_item) {
+    const std::vector<std::vector<std::string>> cases = {
+        {"--job-duration", "-1"},         {"--job-duration", "30:40"},       {"--job-duration", "nan"},
+        {"--job-duration", ""},           {"--job-duration", "1e3"},         {"--job-duration", "86401"},
+        {"--switch-window", "5:1"},       {"--switch-window", "inf"},        {"--switch-window", "0x10"},
+        {"--faults", ""},                 {"--faults", "teapot=once"},       {"--faults", "500=2"},
+        {"--faults", "500=once,,429=0.1"}, {"--faults", "500=once\x1b[2J"},  {"--faults", "500=once,500=0.5"},
+        {"--faults", "500=once:colour=red"}, {"--faults", "latency=9999999999999999999ms"},
+        {"--seed", "-1"},                 {"--seed", "18446744073709551616"}, {"--seed", "seven"},
+    };
+    for (auto& c : cases) {
+        auto r = run_cli(args({"emulator"}, c));
+        std::string shown = c[0] + " " + ::testing::PrintToString(c[1]);
+        EXPECT_EQ(r.exit_code, 2) << shown << ": " << r;
+        EXPECT_TRUE(r.out.empty()) << shown << ": the emulator started: " << r;
+        EXPECT_EQ(r.err_lines().size(), 1u) << shown << ": " << r;
+        EXPECT_TRUE(contains(r.err, "emulator: " + c[0] + ": '")) << shown << ": " << r;
+        EXPECT_TRUE(serverops::testing::hostile::is_safe_for_a_terminal(r.err.substr(0, r.err.size() - 1))) << r;
+    }
+}
+
+TEST(cli_emulator, the_run_line_shows_the_settings_to_replay_it) {
+    with_cli_emulator({"--job-duration", "1.5:0.5", "--switch-window", "1", "--faults",
+                       "500=once:path=/status/:method=GET,latency=10ms..50ms", "--seed", "16"},
+                      [](const std::string& banner) {
+        EXPECT_TRUE(contains(banner, "Run:  jobs 1.5s (+/- 0.5s), UCS switch window 1s, faults "
+                                     "500=once:path=/status/:method=GET,latency=10ms..50ms, seed 16\n"))
+            << banner;
+        auto u = run_cli({"ucs", "mode", "set", "maintenance", "--json"}, {{"UCS_BASE_URL", word_after(banner, "UCS_BASE_URL=")}});
+        EXPECT_EQ(u.exit_code, 0) << u;
+        auto during = run_cli({"ucs", "mode", "get", "--request-timeout", "0.3"}, {{"UCS_BASE_URL", word_after(banner, "UCS_BASE_URL=")}});
+        EXPECT_EQ(during.exit_code, 3) << "the 1 s switching window answers 503: " << during;
+    });
+    with_cli_emulator({}, [](const std::string& banner) {
+        EXPECT_TRUE(contains(banner, "Run:  jobs 0.15s, UCS switch window 0.2s, faults none, seed ")) << banner;
+    });
+}
+
+/// The realistic profile of the README, shortened: jobs of 1 to 2 s with jitter, a transient 500 on the first job
+/// poll, latency on every answer. The waits ride out the 500, progress shows the phases, deadlines hold.
+TEST(cli_emulator, a_realistic_profile_rides_out_a_transient_500_with_progress_and_deadlines) {
+    testing_ns::full_emulator::options o;
+    o.clc.set_job_duration(testing_ns::parse_emulated_duration("1.5:0.5").value());
+    o.faults = testing_ns::parse_fault_profile("500=once:path=/status/:method=GET,latency=10ms..50ms").value();
+    o.seed = 16;
+    testing_ns::full_emulator emu(o);
+    ASSERT_TRUE(emu.start());
+    const env_map env{{"CLC_BASE_URL", emu.clc_base_url()}, {"CLC_USERNAME", "user"}, {"CLC_PASSWORD", "password"}};
+
+    const auto begin = std::chrono::steady_clock::now();
+    auto r = run_cli({"clc", "start-maintenance", "WA1ALIASWB01", "WA1ALIASWB02", "--wait", "--poll-interval", "0.25",
+                      "--timeout", "8"},
+                     env);
+    const auto took = std::chrono::steady_clock::now() - begin;
+    EXPECT_EQ(r.exit_code, 0) << r;
+    EXPECT_EQ(emu.pending_faults(), 0u) << "the first job poll got its 500";
+    EXPECT_GE(took, 1s) << "a job takes 1 to 2 s";
+    EXPECT_LT(took, 6s);
+    EXPECT_TRUE(contains(r.out, "WA1ALIASWB01: succeeded (job wa1-")) << r;
+    EXPECT_TRUE(contains(r.out, "WA1ALIASWB02: succeeded (job wa1-")) << r;
+    EXPECT_TRUE(contains(r.err, "waiting for startMaintenance: 0/2 servers done")) << r;
+    EXPECT_TRUE(contains(r.err, "waiting for startMaintenance: 2/2 servers done, 2 succeeded")) << r;
+    EXPECT_TRUE(contains(r.err, "notStarted") || contains(r.err, "executing")) << "the phases were seen: " << r;
+    EXPECT_GE(emu.request_count("GET", "/status/"), 3u) << "polled until done";
+
+    // A deadline shorter than the job: the wait ends on time with the last known state.
+    const auto deadline_begin = std::chrono::steady_clock::now();
+    auto late = run_cli({"clc", "reboot", "WA1ALIASWB03", "--json", "--wait", "--timeout", "0.5", "--poll-interval", "0.1"},
+                        env);
+    EXPECT_LT(std::chrono::steady_clock::now() - deadline_begin, 3s);
+    EXPECT_EQ(late.exit_code, 1) << late;
+    const auto doc = late.doc();
+    ASSERT_TRUE(doc.is_object()) << late;
+    const auto status = str(doc.at("results").as_array().at(0), "status");
+    EXPECT_TRUE(status == "notStarted" || status == "executing") << late;
+    EXPECT_TRUE(contains(str(doc.at("results").as_array().at(0), "error"), "deadline exceeded")) << late;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The vendor API emulator over real loopback HTTP(S), driven by a raw Beast client written here (independent of
 // the library's transports). Every network step has a deadline, so no test can hang.
 #include <serverops/testing/emulator.hpp>
+#include <serverops/testing/emulator/a4c_module.hpp>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -13,8 +14,11 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <memory>
 #include <optional>
@@ -66,13 +70,16 @@ public:
     explicit raw_client(unsigned short port, std::shared_ptr<ssl::context> tls = {}, std::string sni = "localhost")
         : port_(port), tls_(std::move(tls)), sni_(std::move(sni)) {}
 
-    reply send(http::verb method, std::string target, std::string body = {}, std::string token = {}) {
+    /// `content_type`: sent as given when set (an empty one: no Content-Type at all), else JSON's with a body.
+    reply send(http::verb method, std::string target, std::string body = {}, std::string token = {},
+               std::optional<std::string> content_type = std::nullopt) {
         http::request<http::string_body> req{method, target, 11};
         req.set(http::field::host, "127.0.0.1:" + std::to_string(port_));
         req.set(http::field::accept, "application/json");
         if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+        if (content_type && !content_type->empty()) req.set(http::field::content_type, *content_type);
         if (!body.empty()) {
-            req.set(http::field::content_type, "application/json");
+            if (!content_type) req.set(http::field::content_type, "application/json");
             req.body() = std::move(body);
         }
         req.prepare_payload();
@@ -774,6 +781,335 @@ TEST_F(EmulatorTest, ServesHttpsWithTheGivenCertificate) {
     raw_client wary(emu.port(), untrusting);
     EXPECT_TRUE(wary.get("/v2/servers/ALIAS/WA1ALIASWB01").ec) << "an untrusted certificate fails the handshake";
     EXPECT_EQ(c.get("/v2/servers/ALIAS/WA1ALIASWB01").status, 401u) << "the server survived both";
+}
+
+// ---------------------------------------------------------------- the requests real clients send (issue 16)
+
+/// tests/data, found from this file when the build does not say (the tests never read the shared research folder).
+std::filesystem::path test_data_dir() {
+#ifdef SERVEROPS_TEST_DATA_DIR
+    return SERVEROPS_TEST_DATA_DIR;
+#else
+    return std::filesystem::path(__FILE__).parent_path().parent_path() / "data";
+#endif
+}
+
+json::value read_json_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    boost::system::error_code ec;
+    auto v = json::parse(text, ec);
+    return ec ? json::value() : v;
+}
+
+/// Sends one request file of tests/data/clc-python-sdk as written (method, path, headers, raw body).
+reply send_recorded(raw_client& c, const json::value& file, const std::string& token) {
+    const auto& req = file.at("request").as_object();
+    const std::string method(req.at("method").as_string());
+    const auto verb = method == "GET" ? http::verb::get : http::verb::post;
+    std::string body = req.at("body").is_string() ? std::string(req.at("body").as_string()) : std::string();
+    std::optional<std::string> content_type;
+    if (auto* h = req.at("headers").as_object().if_contains("Content-Type")) content_type = std::string(h->as_string());
+    return c.send(verb, std::string(req.at("path").as_string()), std::move(body), token, content_type.value_or(""));
+}
+
+TEST_F(EmulatorTest, ThePythonSdksRequestShapesAreServed) {
+    emulator::options o = manual_clock();
+    o.clc.username = "ops@example.com";
+    o.clc.password = "s3cr3t p\xc3\xa4ss&=+%";  // what the recorded form body decodes to
+    emu_ = std::make_unique<emulator>(o);
+    ASSERT_TRUE(emu_->start());
+    client_ = std::make_unique<raw_client>(emu_->port());
+    emu_->clc().add_server("WA1ALIASWB02", clc::power_state::started);
+
+    std::vector<std::filesystem::path> files;
+    for (auto& entry : std::filesystem::directory_iterator(test_data_dir() / "clc-python-sdk")) files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    ASSERT_EQ(files.size(), 5u) << test_data_dir();
+
+    std::string token;
+    for (auto& path : files) {
+        SCOPED_TRACE(path.filename().string());
+        const auto file = read_json_file(path);
+        ASSERT_TRUE(file.is_object());
+        auto r = send_recorded(*client_, file, token);
+        ASSERT_EQ(r.status, file.at("expect").at("status").to_number<unsigned>()) << r.body;
+        const auto body = r.json();
+        const std::string name = path.filename().string();
+        if (name.find("login") != std::string::npos) {
+            token = str(body, "bearerToken");
+            EXPECT_EQ(str(body, "userName"), "ops@example.com");
+        } else if (name.find("snapshot") != std::string::npos) {
+            ASSERT_TRUE(body.is_array()) << r.body;
+            EXPECT_EQ(body.as_array().size(), 1u);
+            EXPECT_EQ(body.as_array().at(0).at("isQueued"), true) << r.body;
+            finish_jobs();
+            EXPECT_EQ(emu_->clc().server_state("WA1ALIASWB01")->snapshot_names.size(), 1u);
+        } else if (name.find("group") != std::string::npos) {
+            EXPECT_EQ(str(body, "id"), emu_->clc().options().group_id);
+            EXPECT_EQ(body.at("serversCount").to_number<int>(), 5) << r.body;
+            EXPECT_EQ(body.at("changeInfo").at("createdDate"), "2015-06-30T15:53:34Z") << "the SDK parses these dates";
+        } else if (name.find("account") != std::string::npos) {
+            EXPECT_EQ(str(body, "accountAlias"), "ALIAS");
+            EXPECT_TRUE(body.as_object().contains("parentAlias"));
+            EXPECT_TRUE(body.as_object().contains("primaryDataCenter"));
+        } else if (name.find("power-off") != std::string::npos) {
+            EXPECT_EQ(body.at(0).at("isQueued"), true) << r.body;
+        }
+    }
+    ASSERT_FALSE(token.empty());
+
+    // An SDK that follows the server's links reaches the group and the account.
+    auto server = client_->get("/v2/servers/ALIAS/WA1ALIASWB01", token).json();
+    int followed = 0;
+    for (auto& link : server.at("links").as_array()) {
+        const auto rel = str(link, "rel");
+        if (rel != "group" && rel != "account") continue;
+        EXPECT_EQ(client_->get(str(link, "href"), token).status, 200u) << str(link, "href");
+        ++followed;
+    }
+    EXPECT_EQ(followed, 2);
+}
+
+TEST_F(EmulatorTest, FormBodiesBindAsAspNetModelBindingDoes) {
+    start();
+    auto form = [&](std::string target, std::string body, std::string type = "application/x-www-form-urlencoded") {
+        return client_->send(http::verb::post, std::move(target), std::move(body), token_, type);
+    };
+    EXPECT_EQ(form("/v2/authentication/login", "password=password&username=user").status, 200u) << "any order";
+    EXPECT_EQ(form("/v2/authentication/login", "username=user&password=password&password=other").status, 200u)
+        << "the first value of a field";
+    EXPECT_EQ(form("/v2/authentication/login", "username=user&password=pass%word").status, 400u)
+        << "a malformed escape stays literal";
+    EXPECT_EQ(str(form("/v2/authentication/login", "username=user").json(), "message"),
+              serverops::testing::clc_messages::bad_credentials);
+    EXPECT_EQ(form("/v2/authentication/login", "username=user&password=password",
+                   "Application/X-WWW-Form-UrlEncoded; charset=UTF-8").status, 200u);
+
+    // A list from repeated keys, also in jQuery's spelling.
+    auto snap = form("/v2/operations/ALIAS/servers/createSnapshot",
+                     "serverIds[]=WA1ALIASWB01&serverIds[]=WA1ALIASWB02&snapshotExpirationDays=3");
+    ASSERT_EQ(snap.status, 200u) << snap.body;
+    EXPECT_EQ(snap.json().as_array().size(), 2u);
+    EXPECT_EQ(form("/v2/operations/ALIAS/servers/createSnapshot", "serverIds=WA1ALIASWB01&snapshotExpirationDays=11").status,
+              400u);
+    auto restore = form("/v2/servers/ALIAS/WA1ALIASWB03/restore", "targetGroupId=g1");
+    EXPECT_EQ(restore.status, 400u) << "the server is not archived: read, then refused by the rules";
+    EXPECT_EQ(str(restore.json(), "message"), "The server cannot be restored because it is not archived.");
+    // A bare array cannot come from a form: nothing binds, the model is invalid.
+    auto bare = form("/v2/operations/ALIAS/servers/pause", "serverIds=WA1ALIASWB01");
+    EXPECT_EQ(bare.status, 400u);
+    EXPECT_TRUE(bare.json().as_object().contains("modelState")) << bare.body;
+}
+
+struct media_case {
+    std::string content_type;  ///< "" = none
+    std::string body;
+};
+
+class EmulatorMediaTypes : public EmulatorTest, public ::testing::WithParamInterface<media_case> {};
+
+TEST_P(EmulatorMediaTypes, AContentTypeTheApiCannotReadIs415NotACredentialsError) {
+    start();
+    const auto& c = GetParam();
+    const std::string shown = c.content_type.empty() ? "application/octet-stream" : c.content_type.substr(0, c.content_type.find(';'));
+    for (std::string target : {"/v2/authentication/login", "/v2/operations/ALIAS/servers/createSnapshot",
+                               "/v2/operations/ALIAS/servers/pause", "/v2/servers/ALIAS/WA1ALIASWB01/restore"}) {
+        auto r = client_->send(http::verb::post, target, c.body, token_, c.content_type);
+        EXPECT_EQ(r.status, 415u) << target << ": " << r.body;
+        EXPECT_EQ(r.header("Content-Type"), "application/json; charset=utf-8");
+        const auto body = r.json();
+        EXPECT_EQ(str(body, "message"), "The request entity's media type '" + shown + "' is not supported for this resource.")
+            << r.body;
+        EXPECT_EQ(str(body, "exceptionType"), "System.Net.Http.UnsupportedMediaTypeException");
+        EXPECT_NE(str(body, "message"), serverops::testing::clc_messages::bad_credentials);
+    }
+    EXPECT_EQ(emu_->clc().server_state("WA1ALIASWB01")->power_state, clc::power_state::started) << "nothing happened";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Unreadable, EmulatorMediaTypes,
+    ::testing::Values(media_case{"text/plain", R"({"username":"user","password":"password"})"},
+                      media_case{"", R"({"username":"user","password":"password"})"},
+                      media_case{"application/xml", "<LoginRequest/>"},
+                      media_case{"multipart/form-data; boundary=x", "--x\r\n\r\n--x--"},
+                      media_case{"application/octet-stream", "username=user&password=password"},
+                      media_case{"application/jsonx", "[]"}));
+
+TEST_F(EmulatorTest, JsonIsReadInEverySpellingOfItsMediaType) {
+    start();
+    for (std::string type : {"application/json", "Application/json", "APPLICATION/JSON; charset=utf-8", "text/json",
+                             " application/json ;charset=utf-8"}) {
+        auto r = client_->send(http::verb::post, "/v2/authentication/login", R"({"username":"user","password":"password"})",
+                               {}, type);
+        EXPECT_EQ(r.status, 200u) << type << ": " << r.body;
+    }
+}
+
+TEST_F(EmulatorTest, ServersAlreadyInTheDesiredStateAreNotQueuedWithTheSdksMessage) {
+    start();
+    struct step {
+        std::string op;
+        clc::power_state before;
+        const char* message;  ///< nullptr: queued
+    };
+    const std::string_view desired = serverops::testing::clc_messages::desired_state;
+    const std::string_view refused = not_queued;
+    const step steps[] = {
+        {"powerOff", clc::power_state::stopped, desired.data()},   {"shutDown", clc::power_state::stopped, desired.data()},
+        {"powerOn", clc::power_state::started, desired.data()},    {"pause", clc::power_state::paused, desired.data()},
+        {"reset", clc::power_state::stopped, refused.data()},      {"reboot", clc::power_state::stopped, refused.data()},
+        {"pause", clc::power_state::stopped, refused.data()},      {"shutDown", clc::power_state::paused, refused.data()},
+        {"powerOn", clc::power_state::paused, nullptr},            {"powerOn", clc::power_state::stopped, nullptr},
+        {"powerOff", clc::power_state::paused, nullptr},           {"startMaintenance", clc::power_state::stopped, nullptr},
+    };
+    for (auto& s : steps) {
+        emu_->clc().add_server("WA1ALIASWB01", s.before);
+        auto r = batch(s.op, R"(["WA1ALIASWB01"])");
+        const auto entry = r.json().at(0);
+        const std::string what = s.op + " of a " + std::string(clc::to_string(s.before)) + " server";
+        EXPECT_EQ(entry.at("isQueued").as_bool(), s.message == nullptr) << what << ": " << r.body;
+        if (s.message) {
+            EXPECT_EQ(str(entry, "errorMessage"), s.message) << what;
+        }
+        finish_jobs();
+    }
+}
+
+TEST_F(EmulatorTest, UnknownJobsGroupsAndAliasesOfTheNewRoutes) {
+    start();
+    for (std::string target : {"/v2/operations/ALIAS/status/wa1-1", "/v2/operations/ALIAS/status/nosuchjob",
+                               "/v2/groups/ALIAS/0123456789abcdef0123456789abcdef"}) {
+        auto r = get(target);
+        EXPECT_EQ(r.status, 404u) << target;
+        EXPECT_TRUE(r.body.empty()) << target << ": " << r.body;
+    }
+    EXPECT_EQ(get("/v2/groups/OTHER/" + emu_->clc().options().group_id).status, 403u);
+    EXPECT_EQ(get("/v2/accounts/OTHER").status, 403u);
+    EXPECT_EQ(client_->get("/v2/accounts/ALIAS").status, 401u) << "a token is required";
+    EXPECT_EQ(post("/v2/groups/ALIAS/" + emu_->clc().options().group_id, "{}").status, 405u);
+    auto detailed = get("/v2/groups/ALIAS/" + emu_->clc().options().group_id + "?serverDetail=detailed").json();
+    EXPECT_EQ(detailed.at("servers").as_array().size(), 5u);
+    EXPECT_EQ(str(detailed.at("servers").at(0), "id"), "wa1aliaswb01");
+}
+
+TEST_F(EmulatorTest, ModulesControlTheirHeadersExactly) {
+    struct bare_module final : serverops::testing::module {
+        std::string_view name() const noexcept override { return "bare"; }
+        bool handles(std::string_view path) const noexcept override { return path.starts_with("/bare"); }
+        serverops::http_response handle(const serverops::testing::request_view& r) override {
+            serverops::http_response res;
+            res.status = 503;
+            res.body = R"({"plain":"no content type"})";
+            if (r.path == "/bare/text") res.headers.set("Content-Type", "text/plain");
+            return res;
+        }
+    };
+    emulator emu;
+    auto a4c = std::make_shared<serverops::testing::a4c_module>(emu.clock());
+    ASSERT_TRUE(emu.add_module(std::make_shared<bare_module>()));
+    ASSERT_TRUE(emu.add_module(a4c));
+    ASSERT_TRUE(emu.start());
+    raw_client c(emu.port());
+    auto bare = c.get("/bare");
+    EXPECT_EQ(bare.status, 503u);
+    EXPECT_EQ(bare.head.count(http::field::content_type), 0u) << "the core added one";
+    EXPECT_EQ(c.get("/bare/text").header("Content-Type"), "text/plain");
+
+    // Alien4Cloud's MaintenanceFilter writes its 503 with no Content-Type.
+    a4c->enable_system_maintenance();
+    auto refused = c.get("/rest/v1/applications/search");
+    EXPECT_EQ(refused.status, 503u);
+    EXPECT_EQ(refused.head.count(http::field::content_type), 0u);
+    EXPECT_EQ(refused.json().at("error").at("code"), 0) << refused.body;
+
+    // A fault's answer carries the Content-Type its factory sets.
+    emu.inject(fault::status(500, "", {}).only_path("/bare"));
+    EXPECT_EQ(c.get("/bare").header("Content-Type"), "application/json; charset=utf-8");
+}
+
+// ---------------------------------------------------------------- realistic timing and fault profiles
+
+TEST_F(EmulatorTest, JobDurationsVaryWithTheSeedAndKeepTheirPhases) {
+    emulator::options o = manual_clock();
+    o.clc.set_job_duration({3s, 1s});  // 2 to 4 s: notStarted for the first third
+    o.seed = 2024;
+    start(o);
+    std::vector<std::string> jobs;
+    for (int i = 0; i < 20; ++i) {
+        jobs.push_back(shared_status_id(batch(i % 2 ? "startMaintenance" : "stopMaintenance", R"(["WA1ALIASWB01"])")));
+        ASSERT_EQ(jobs.back().find('<'), std::string::npos);
+    }
+    auto count = [&](std::string_view status) {
+        return std::count_if(jobs.begin(), jobs.end(), [&](auto& id) { return job_status(id) == status; });
+    };
+    EXPECT_EQ(count("notStarted"), 20);
+    emu_->advance(600ms);
+    EXPECT_EQ(count("notStarted"), 20) << "the shortest job stays notStarted for 2/3 s";
+    emu_->advance(800ms);  // 1.4 s
+    EXPECT_EQ(count("executing"), 20);
+    emu_->advance(1600ms);  // 3 s: the jitter shows
+    const auto done_at_3s = count("succeeded");
+    EXPECT_GT(done_at_3s, 0);
+    EXPECT_LT(done_at_3s, 20);
+    emu_->advance(1001ms);
+    EXPECT_EQ(count("succeeded"), 20);
+
+    // The same seed gives the same durations.
+    emulator::options again = manual_clock();
+    again.clc.set_job_duration({3s, 1s});
+    again.seed = 2024;
+    emulator replay(again);
+    EXPECT_EQ(replay.seed(), 2024u);
+    ASSERT_TRUE(replay.start());
+    raw_client rc(replay.port());
+    auto creds = rc.post("/v2/authentication/login", R"({"username":"user","password":"password"})");
+    const auto token = str(creds.json(), "bearerToken");
+    std::vector<std::string> replayed;
+    for (int i = 0; i < 20; ++i) {
+        auto r = rc.post(std::string("/v2/operations/ALIAS/servers/") + (i % 2 ? "startMaintenance" : "stopMaintenance"),
+                         R"(["WA1ALIASWB01"])", token);
+        replayed.push_back(shared_status_id(r));
+    }
+    replay.advance(3s);
+    long replay_done = 0;
+    for (auto& id : replayed)
+        replay_done += str(rc.get("/v2/operations/ALIAS/status/" + id, token).json(), "status") == "succeeded";
+    EXPECT_EQ(replay_done, done_at_3s);
+}
+
+TEST_F(EmulatorTest, AFaultProfileReplaysWithItsSeed) {
+    auto statuses = [](std::uint64_t seed) {
+        emulator::options o;
+        o.seed = seed;
+        o.faults = serverops::testing::parse_fault_profile("503=once:path=/status/,status-500=0.3:path=/status/").value();
+        emulator e(o);
+        std::string out;
+        if (!e.start()) return out;
+        raw_client c(e.port());
+        const auto token = str(c.post("/v2/authentication/login", R"({"username":"user","password":"password"})").json(),
+                               "bearerToken");
+        for (int i = 0; i < 40; ++i) out += std::to_string(c.get("/v2/operations/ALIAS/status/wa1-1", token).status) + " ";
+        return out;
+    };
+    const auto first = statuses(99);
+    EXPECT_EQ(first, statuses(99));
+    EXPECT_NE(first, statuses(100));
+    EXPECT_TRUE(first.starts_with("503 ")) << first;
+    EXPECT_NE(first.find("500"), std::string::npos) << first;
+    EXPECT_NE(first.find("404"), std::string::npos) << first;
+}
+
+TEST_F(EmulatorTest, LatencyHoldsBackEveryAnswerIncludingAFaultsOne) {
+    emulator::options o;
+    o.faults = serverops::testing::parse_fault_profile("latency=150ms..200ms,500=once:path=/status/").value();
+    start(o);
+    const auto begin = std::chrono::steady_clock::now();
+    auto r = get("/v2/operations/ALIAS/status/wa1-1");
+    const auto took = std::chrono::steady_clock::now() - begin;
+    EXPECT_EQ(r.status, 500u);
+    EXPECT_GE(took, 150ms);
+    EXPECT_EQ(get("/v2/operations/ALIAS/status/wa1-1").status, 404u);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <serverops/policies.hpp>
 #include <serverops/ucs/server_mode.hpp>
 #include <serverops/vendor.hpp>
+#include <serverops/testing/emulator/fault_profile.hpp>
 #include <serverops/testing/mock_transport.hpp>
 
 #include "../common/hostile_input.hpp"
@@ -23,6 +24,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -780,6 +782,213 @@ TEST(ResultValueDeathTest, ValueOfAFailedResultPrintsTheErrorFirst) {
             (void)r.error();
         },
         "serverops: error\\(\\) of a successful result");
+}
+
+// ---------------------------------------------------------------- emulator settings as text (serverops emulator)
+
+namespace emu = serverops::testing;
+
+TEST(EmulatorFaultProfile, TheDocumentedExampleBecomesFaultObjects) {
+    auto parsed = emu::parse_fault_profile(
+        "status-500=0.05,login-401=once,429=0.02:retry-after=2,latency=50ms..300ms,close-mid-response=0.01,"
+        "503=3x:path=/status/:method=get,truncated-body=1");
+    ASSERT_TRUE(parsed) << parsed.error().message();
+    const auto& rules = parsed.value().rules;
+    ASSERT_EQ(rules.size(), 7u);
+    EXPECT_EQ(rules[0].what.kind, emu::fault_kind::respond);
+    EXPECT_EQ(rules[0].what.response.status, 500u);
+    EXPECT_EQ(rules[0].times, 0u);
+    EXPECT_DOUBLE_EQ(rules[0].probability, 0.05);
+    EXPECT_EQ(rules[1].what.response.status, 401u);
+    EXPECT_EQ(rules[1].what.path_substring, "/login");
+    EXPECT_EQ(rules[1].times, 1u);
+    EXPECT_EQ(rules[2].what.response.status, 429u);
+    EXPECT_EQ(rules[2].what.response.headers.find("Retry-After").value_or(""), "2");
+    EXPECT_EQ(rules[2].what.response.headers.find("Content-Type").value_or(""), emu::json_content_type);
+    EXPECT_EQ(rules[3].what.kind, emu::fault_kind::delay);
+    EXPECT_EQ(rules[3].what.delay, std::chrono::milliseconds(50));
+    EXPECT_EQ(rules[3].what.delay_max, std::chrono::milliseconds(300));
+    EXPECT_EQ(rules[4].what.kind, emu::fault_kind::close_mid_response);
+    EXPECT_EQ(rules[5].what.response.status, 503u);
+    EXPECT_FALSE(rules[5].what.response.headers.find("Retry-After")) << "none unless asked for";
+    EXPECT_EQ(rules[5].times, 3u);
+    EXPECT_EQ(rules[5].what.path_substring, "/status/");
+    EXPECT_EQ(rules[5].what.method, verb::get);
+    EXPECT_EQ(rules[6].what.kind, emu::fault_kind::truncated_body);
+    EXPECT_DOUBLE_EQ(rules[6].probability, 1.0);
+
+    // The same fault on other paths or methods is not a duplicate.
+    EXPECT_TRUE(emu::parse_fault_profile("500=once:path=/a,500=once:path=/b,500=once:method=POST,500=0.5"));
+}
+
+struct hostile_option_text {
+    std::string text;
+    emu::option_errc code;
+};
+
+class EmulatorFaultProfileHostile : public ::testing::TestWithParam<hostile_option_text> {};
+
+TEST_P(EmulatorFaultProfileHostile, IsRejectedWithATypedErrorNamingTheItem) {
+    const auto& c = GetParam();
+    auto parsed = emu::parse_fault_profile(c.text);
+    ASSERT_FALSE(parsed) << ::testing::PrintToString(c.text) << " was accepted";
+    EXPECT_EQ(parsed.error().code, c.code) << ::testing::PrintToString(c.text) << ": " << parsed.error().message();
+    const auto message = parsed.error().message();
+    EXPECT_TRUE(is_safe_for_a_terminal(message));
+    EXPECT_LT(message.size(), 400u);
+    EXPECT_TRUE(c.text.find(parsed.error().item) != std::string::npos) << "the item is a piece of the text given";
+}
+
+const hostile_option_text hostile_profiles[] = {
+    {"", emu::option_errc::empty},
+    {"status-500=0.05,,latency=5ms", emu::option_errc::empty},
+    {",status-500=1", emu::option_errc::empty},
+    {"status-500=1,", emu::option_errc::empty},
+    {"=once", emu::option_errc::empty},
+    {"status-500=", emu::option_errc::empty},
+    {"status-500=once:path=", emu::option_errc::empty},
+    {"status-500", emu::option_errc::syntax},
+    {"status-500 =once", emu::option_errc::syntax},
+    {"status-500=1e-2", emu::option_errc::syntax},
+    {"status-500=-0.1", emu::option_errc::syntax},
+    {"status-500=+0.1", emu::option_errc::syntax},
+    {"status-500=nan", emu::option_errc::syntax},
+    {"status-500=NaN", emu::option_errc::syntax},
+    {"status-500=inf", emu::option_errc::syntax},
+    {"status-500=.5", emu::option_errc::syntax},
+    {"status-500=0.5.5", emu::option_errc::syntax},
+    {"status-500=twice", emu::option_errc::syntax},
+    {"latency=50", emu::option_errc::syntax},
+    {"latency=-5ms", emu::option_errc::syntax},
+    {"latency=5ms..", emu::option_errc::syntax},
+    {"latency=0.5ms", emu::option_errc::out_of_range},
+    {"status-500=once:method=BREW", emu::option_errc::syntax},
+    {"status-500=1.5", emu::option_errc::out_of_range},
+    {"status-500=0", emu::option_errc::out_of_range},
+    {"status-500=0.0000001", emu::option_errc::out_of_range},
+    {"status-500=99999999999999999999999999999999", emu::option_errc::out_of_range},
+    {"status-500=0x", emu::option_errc::out_of_range},
+    {"status-500=1000001x", emu::option_errc::out_of_range},
+    {"status-500=18446744073709551617x", emu::option_errc::out_of_range},
+    {"latency=99999999999999999999ms", emu::option_errc::out_of_range},
+    {"latency=301s", emu::option_errc::out_of_range},
+    {"latency=300ms..50ms", emu::option_errc::out_of_range},
+    {"status-200=once", emu::option_errc::out_of_range},
+    {"status-700=once", emu::option_errc::out_of_range},
+    {"status-500=once:retry-after=86401", emu::option_errc::out_of_range},
+    {"status-500=once:retry-after=-1", emu::option_errc::syntax},
+    {"teapot=once", emu::option_errc::unknown_name},
+    {"status-5000=once", emu::option_errc::unknown_name},
+    {"STATUS-500=once", emu::option_errc::unknown_name},
+    {"status-500=once:colour=red", emu::option_errc::unknown_parameter},
+    {"close-mid-response=once:retry-after=2", emu::option_errc::unknown_parameter},
+    {"login-401=once:retry-after=2", emu::option_errc::unknown_parameter},
+    {"status-500=once:retry-after=1:retry-after=2", emu::option_errc::duplicate},
+    {"status-500=once,500=0.1", emu::option_errc::duplicate},
+    {"latency=5ms,latency=10ms", emu::option_errc::duplicate},
+    {"status-500=once\n", emu::option_errc::control_character},
+    {"status-500=once:path=/a\x1b[31m", emu::option_errc::control_character},
+    {std::string("status-500=once:path=/a\0b", 25), emu::option_errc::control_character},
+    {"status-500=once:path=/\xc3\xa9", emu::option_errc::control_character},
+    {"status-500=once:path=/\x7f", emu::option_errc::control_character},
+    {"status-500=once:path=/" + std::string(300, 'a'), emu::option_errc::too_long},
+    {std::string(5000, 'a'), emu::option_errc::too_long},
+};
+INSTANTIATE_TEST_SUITE_P(All, EmulatorFaultProfileHostile, ::testing::ValuesIn(hostile_profiles));
+
+TEST(EmulatorFaultProfile, TooManyItemsAreRejected) {
+    std::string text;
+    for (int i = 0; i < 33; ++i) {
+        if (i) text += ',';
+        text += "500=once:path=/p" + std::to_string(i);
+    }
+    auto parsed = emu::parse_fault_profile(text);
+    ASSERT_FALSE(parsed);
+    EXPECT_EQ(parsed.error().code, emu::option_errc::too_long);
+}
+
+TEST(EmulatorDurationText, SecondsWithJitter) {
+    using std::chrono::milliseconds;
+    auto d = emu::parse_emulated_duration("30:10");
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d.value().base, milliseconds(30000));
+    EXPECT_EQ(d.value().jitter, milliseconds(10000));
+    EXPECT_EQ(emu::parse_emulated_duration("0.25").value().base, milliseconds(250));
+    EXPECT_EQ(emu::parse_emulated_duration("0").value().base, milliseconds(0));
+    EXPECT_EQ(emu::parse_seconds_text("86400").value(), std::chrono::hours(24));
+    EXPECT_EQ(emu::parse_seed("18446744073709551615").value(), UINT64_MAX);
+    EXPECT_EQ(emu::parse_seed("0").value(), 0u);
+
+    const std::pair<std::string, emu::option_errc> hostile[] = {
+        {"", emu::option_errc::empty},         {":5", emu::option_errc::empty},
+        {"30:", emu::option_errc::empty},      {"-1", emu::option_errc::syntax},
+        {"1e3", emu::option_errc::syntax},     {"nan", emu::option_errc::syntax},
+        {"inf", emu::option_errc::syntax},     {"3 0", emu::option_errc::syntax},
+        {"30s", emu::option_errc::syntax},     {"30:10:5", emu::option_errc::syntax},
+        {"86401", emu::option_errc::out_of_range}, {"1.2345", emu::option_errc::out_of_range},
+        {"30:40", emu::option_errc::out_of_range}, {"99999999999999999999999", emu::option_errc::out_of_range},
+        {std::string(40, '1'), emu::option_errc::too_long}, {"3\n", emu::option_errc::control_character},
+    };
+    for (auto& [text, code] : hostile) {
+        auto r = emu::parse_emulated_duration(text);
+        ASSERT_FALSE(r) << ::testing::PrintToString(text);
+        EXPECT_EQ(r.error().code, code) << ::testing::PrintToString(text) << ": " << r.error().message();
+        EXPECT_TRUE(is_safe_for_a_terminal(r.error().message()));
+    }
+    for (std::string text : {"", "-1", "18446744073709551616", "99999999999999999999999", "0x10", "1 ", "\x1b"})
+        EXPECT_FALSE(emu::parse_seed(text)) << ::testing::PrintToString(text);
+}
+
+TEST(EmulatorRandomness, OneSeedReplaysTheSameDrawsWithinTheirBounds) {
+    using std::chrono::milliseconds;
+    emu::random_source a(42, emu::random_stream::faults), b(42, emu::random_stream::faults),
+        other(43, emu::random_stream::faults);
+    int hits = 0;
+    bool differs = false;
+    for (int i = 0; i < 10000; ++i) {
+        const auto x = a.draw({milliseconds(3000), milliseconds(1000)});
+        EXPECT_EQ(x, b.draw({milliseconds(3000), milliseconds(1000)}));
+        if (x != other.draw({milliseconds(3000), milliseconds(1000)})) differs = true;
+        ASSERT_GE(x, milliseconds(2000));
+        ASSERT_LE(x, milliseconds(4000));
+        const bool hit = a.chance(0.05);
+        EXPECT_EQ(hit, b.chance(0.05));
+        hits += hit ? 1 : 0;
+    }
+    EXPECT_TRUE(differs);
+    EXPECT_GT(hits, 350);  // 5 % of 10,000, give or take
+    EXPECT_LT(hits, 650);
+    EXPECT_TRUE(a.chance(1.0));
+    EXPECT_FALSE(a.chance(0.0));
+    EXPECT_FALSE(a.chance(std::numeric_limits<double>::quiet_NaN()));
+}
+
+TEST(EmulatorFaultQueue, ADelayComposesWithAnAnswerAndCountsAreConsumed) {
+    using std::chrono::milliseconds;
+    emu::fault_queue q;
+    q.seed(7);
+    auto profile = emu::parse_fault_profile("latency=100ms..150ms,500=once:path=/status/");
+    ASSERT_TRUE(profile);
+    profile.value().arm(q);
+    EXPECT_EQ(q.pending(), 1u) << "random faults are not counted";
+    auto first = q.take(verb::get, "/v2/operations/ALIAS/status/wa1-1");
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->kind, emu::fault_kind::respond);
+    EXPECT_EQ(first->response.status, 500u);
+    EXPECT_GE(first->delay, milliseconds(100));
+    EXPECT_LE(first->delay, milliseconds(150));
+    auto second = q.take(verb::get, "/v2/operations/ALIAS/status/wa1-1");
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->kind, emu::fault_kind::delay) << "the 500 was used up; the latency stays";
+    EXPECT_EQ(q.pending(), 0u);
+
+    // Counted faults keep their order: one answer per request, oldest first.
+    emu::fault_queue fifo;
+    fifo.add(emu::fault::status(500), 1);
+    fifo.add(emu::fault::status(503), 1);
+    EXPECT_EQ(fifo.take(verb::get, "/x")->response.status, 500u);
+    EXPECT_EQ(fifo.take(verb::get, "/x")->response.status, 503u);
+    EXPECT_FALSE(fifo.take(verb::get, "/x"));
 }
 
 }  // namespace

@@ -7,18 +7,26 @@
 //     emu.inject(fault::server_error().only_path("/status/"), 2);
 //     emu.clc().fail_jobs_for("WA1ALIASWB02");
 //
+// Realistic runs: `options.clc.set_job_duration({30s, 10s})` (jobs of 20 to 40 s), a fault profile
+// (`options.faults = parse_fault_profile("status-500=0.05,latency=50ms..300ms").value()`) and `options.seed` to replay
+// a run; `serverops emulator` takes the same settings as --job-duration, --switch-window, --faults and --seed.
+//
 // Heavy header (Beast, Asio SSL, JSON): include it only from tests, examples and benchmarks.
 #ifndef SERVEROPS_TESTING_EMULATOR_HPP
 #define SERVEROPS_TESTING_EMULATOR_HPP
 
 #include <serverops/testing/emulator/clc_module.hpp>
 #include <serverops/testing/emulator/clock.hpp>
+#include <serverops/testing/emulator/fault_profile.hpp>
 #include <serverops/testing/emulator/faults.hpp>
 #include <serverops/testing/emulator/module.hpp>
 #include <serverops/testing/emulator/server.hpp>
+#include <serverops/testing/emulator/timing.hpp>
 #include <serverops/testing/emulator/tls.hpp>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,6 +40,10 @@ struct emulator_options {
     bool manual_clock = false;                     ///< time moves only through `advance` (deterministic tests)
     std::size_t body_limit = 16u * 1024u * 1024u;  ///< bigger request bodies are answered 413
     std::chrono::seconds idle_timeout{30};         ///< idle keep-alive connections are closed after this
+    /// Seed of every random choice (fault probabilities, latency ranges, job jitter); empty: a fresh one (`seed()`
+    /// tells which, so that a run can be replayed).
+    std::optional<std::uint64_t> seed;
+    fault_profile faults;                          ///< armed for the whole run at construction
 };
 
 class emulator {
@@ -40,11 +52,14 @@ public:
 
     explicit emulator(options opts = {})
         : options_(std::move(opts)),
+          seed_(options_.seed ? *options_.seed : fresh_seed()),
           clock_(options_.manual_clock),
-          clc_(std::make_shared<clc_module>(options_.clc, clock_)),
+          clc_(std::make_shared<clc_module>(options_.clc, clock_, seed_)),
           server_(server_options{options_.address, options_.port, options_.tls, options_.body_limit,
                                  options_.idle_timeout}) {
         server_.routes().add(clc_);
+        server_.faults().seed(seed_);
+        options_.faults.arm(server_.faults());
     }
     emulator(const emulator&) = delete;
     emulator& operator=(const emulator&) = delete;
@@ -90,6 +105,8 @@ public:
     // ---- faults (thread-safe) ----
     /// Arms `f` for the next `times` matching requests.
     void inject(fault f, unsigned times = 1) { server_.faults().add(std::move(f), times); }
+    /// Arms every rule of a profile (see fault_profile.hpp).
+    void inject(const fault_profile& profile) { profile.arm(server_.faults()); }
     void clear_faults() { server_.faults().clear(); }
     std::size_t pending_faults() const { return server_.faults().pending(); }
 
@@ -101,9 +118,12 @@ public:
     void reset_request_counts() { server_.counter().reset(); }
 
     const options& settings() const noexcept { return options_; }
+    /// The seed of this run's random choices (the one given, or the fresh one drawn).
+    std::uint64_t seed() const noexcept { return seed_; }
 
 private:
     options options_;
+    std::uint64_t seed_;
     emulator_clock clock_;
     std::shared_ptr<clc_module> clc_;
     http_server server_;  // last: stopped and destroyed first

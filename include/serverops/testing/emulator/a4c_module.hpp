@@ -92,60 +92,11 @@ struct a4c_maintenance_snapshot {
 namespace a4c_detail {
 namespace json = boost::json;
 
-inline int hex_digit(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/// %XX-decoding; `plus_is_space` for form fields. A malformed escape stays literal.
-inline std::string percent_decode(std::string_view s, bool plus_is_space) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        int hi = -1, lo = -1;
-        if (s[i] == '+' && plus_is_space) {
-            out += ' ';
-        } else if (s[i] == '%' && i + 2 < s.size() && (hi = hex_digit(s[i + 1])) >= 0 && (lo = hex_digit(s[i + 2])) >= 0) {
-            out += static_cast<char>(hi * 16 + lo);
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
-/// `a=1&b=2` into `out` (later duplicates do not override: servlet getParameter returns the first value).
-inline void parse_form(std::string_view s, std::map<std::string, std::string>& out) {
-    while (!s.empty()) {
-        const auto amp = s.find('&');
-        const auto pair = s.substr(0, amp);
-        const auto eq = pair.find('=');
-        if (!pair.empty()) {
-            auto key = percent_decode(pair.substr(0, eq), true);
-            auto value = eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), true);
-            out.emplace(std::move(key), std::move(value));
-        }
-        if (amp == std::string_view::npos) break;
-        s.remove_prefix(amp + 1);
-    }
-}
+using emulator_detail::media_type;
+using emulator_detail::percent_decode;
 
 inline bool starts_with_ci(std::string_view s, std::string_view prefix) {
     return s.size() >= prefix.size() && serverops::detail::iequals(s.substr(0, prefix.size()), prefix);
-}
-
-/// The media type of a Content-Type value, lower-cased, without parameters.
-inline std::string media_type(std::optional<std::string_view> content_type) {
-    if (!content_type) return {};
-    auto v = content_type->substr(0, content_type->find(';'));
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-    std::string out;
-    for (char c : v) out += serverops::detail::ascii_lower(c);
-    return out;
 }
 
 /// The value of cookie `name` in a Cookie header, if present.
@@ -431,9 +382,10 @@ private:
 
     std::map<std::string, std::string> parameters(const request_view& req) const {
         std::map<std::string, std::string> out;
-        a4c_detail::parse_form(req.query, out);
+        // servlet getParameter: the first value of a name wins, query before body.
+        for (auto& [key, value] : emulator_detail::parse_form(req.query)) out.emplace(std::move(key), std::move(value));
         if (a4c_detail::media_type(req.header("Content-Type")) == "application/x-www-form-urlencoded")
-            a4c_detail::parse_form(req.body, out);
+            for (auto& [key, value] : emulator_detail::parse_form(req.body)) out.emplace(std::move(key), std::move(value));
         return out;
     }
 

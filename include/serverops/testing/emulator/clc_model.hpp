@@ -6,13 +6,20 @@
 //   archived server                     -> only restore (POST /v2/servers/{alias}/{id}/restore)
 //   pause, reboot, shutDown             -> powerState started (they need a running OS)
 //   powerOff, reset                     -> powerState started or paused
-//   powerOn                             -> any power state (idempotent on a started server)
+//   powerOn                             -> powerState paused or stopped
 //   start/stop/setMaintenance, archive,
 //   createSnapshot                      -> any active server, whatever its power state
+// Already in the desired state (not queued, errorMessage "The server already in desired state."): powerOn of a
+// started server, powerOff and shutDown of a stopped one, pause of a paused one. Source: clc-python-sdk issue #41
+// (2017: ShutDown, PowerOff, PowerOn and Pause of a server already in that state are not queued, while Reset is
+// refused with a message) and its queue.py, which ignores exactly this message. The 2017 answer carried no
+// errorMessage at all (PR #43); the wording is the SDK's, the rule for other operations (maintenance) unconfirmed:
+// they are queued.
 // The checks read the state at queueing time; jobs still pending are not anticipated.
-// Job effects apply when the job completes (notStarted for queue_delay, executing for execution_time, then
-// succeeded); a job that includes a server marked with fail_jobs_for ends failed and changes no server at all; one
-// that includes a server marked with hang_jobs_for stays executing until the mark is cleared.
+// Job effects apply when the job completes: notStarted, then executing, then succeeded. A job's total time is
+// queue_delay + execution_time, varied by up to job_jitter either way (seeded), its two phases in proportion. A job
+// that includes a server marked with fail_jobs_for ends failed and changes no server at all; one that includes a
+// server marked with hang_jobs_for stays executing until the mark is cleared.
 #ifndef SERVEROPS_TESTING_EMULATOR_CLC_MODEL_HPP
 #define SERVEROPS_TESTING_EMULATOR_CLC_MODEL_HPP
 
@@ -20,6 +27,7 @@
 #include <serverops/detail/ascii.hpp>
 #include <serverops/testing/emulator/clc_tokens.hpp>
 #include <serverops/testing/emulator/clock.hpp>
+#include <serverops/testing/emulator/timing.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -54,11 +62,22 @@ struct clc_options {
     std::chrono::seconds token_lifetime = std::chrono::hours(24 * 14);  ///< as the real API: 14 days
     std::chrono::milliseconds queue_delay{50};       ///< a new job reports notStarted this long ...
     std::chrono::milliseconds execution_time{100};   ///< ... then executing this long, then succeeded
+    std::chrono::milliseconds job_jitter{0};         ///< each job's total varies by up to this much either way
     std::string group_id = "8f4b3c2a9d6e4f1b8a7c5d3e2f1a0b9c";
     std::vector<clc_server_seed> servers = {{"WA1ALIASWB01"}, {"WA1ALIASWB02"}, {"WA1ALIASWB03"}, {"WA1ALIASWB04"},
                                             {"WA1ALIASWB05"}};
     std::size_t max_finished_jobs = 100000;  ///< older finished jobs are forgotten (their status becomes 404)
+
+    /// Jobs take `d` (notStarted for its first third, then executing), e.g. {30s, 10s}: 20 to 40 s each.
+    void set_job_duration(const emulated_duration& d) {
+        queue_delay = d.base / 3;
+        execution_time = d.base - queue_delay;
+        job_jitter = d.jitter;
+    }
 };
+
+/// The message of a server already in the desired state (clc-python-sdk `queue.py`).
+inline constexpr std::string_view clc_desired_state_message = "The server already in desired state.";
 
 /// What a test can observe of one server.
 struct clc_server_state {
@@ -119,7 +138,11 @@ struct clc_server_record {
 struct clc_batch_entry {
     std::string server;     ///< lower-case
     std::string status_id;  ///< empty when not queued
+    bool already_in_desired_state = false;  ///< not queued because there is nothing to do
 };
+
+/// Whether an action can be queued for a server now.
+enum class clc_admission { queue, already_in_desired_state, invalid_state };
 
 /// Result of a single-server action (restore, snapshot delete/revert).
 struct clc_single_outcome {
@@ -135,7 +158,9 @@ public:
         std::string argument;  ///< target group (restore) or snapshot id (delete/revert)
     };
 
-    clc_model(clc_options opts, const emulator_clock& clock) : options_(std::move(opts)), clock_(clock), tokens_(clock) {
+    /// `seed`: the emulator's; the jitter of job durations is drawn from it.
+    clc_model(clc_options opts, const emulator_clock& clock, std::uint64_t seed = 1)
+        : options_(std::move(opts)), clock_(clock), tokens_(clock), random_(seed, random_stream::clc_jobs) {
         alias_lower_ = emulator_detail::to_lower(options_.account_alias);
         location_lower_ = emulator_detail::to_lower(options_.location_alias);
         for (auto& s : options_.servers) add_server_locked(s);
@@ -161,8 +186,10 @@ public:
     }
 
     // ---- servers ----
+    /// Adds a server, or resets one: jobs whose time has come apply first, so that none overrides the state set here.
     void add_server(const clc_server_seed& seed) {
         std::lock_guard lock(mutex_);
+        settle_locked();
         add_server_locked(seed);
     }
     std::optional<clc_server_record> server(std::string_view id) {
@@ -178,6 +205,19 @@ public:
         clc_server_state s{rec->id, rec->status, rec->power_state, rec->in_maintenance_mode, rec->group_id, {}};
         for (auto& snap : rec->snapshots) s.snapshot_names.push_back(snap.name);
         return s;
+    }
+
+    /// The servers of a group, or nothing when no server is (or was created) in it and it is not the account's
+    /// default group.
+    std::optional<std::vector<clc_server_record>> group_members(std::string_view group_id) {
+        std::lock_guard lock(mutex_);
+        settle_locked();
+        const auto id = emulator_detail::to_lower(group_id);
+        std::vector<clc_server_record> out;
+        for (auto& [_, rec] : servers_)
+            if (emulator_detail::to_lower(rec.group_id) == id) out.push_back(rec);
+        if (out.empty() && id != emulator_detail::to_lower(options_.group_id)) return std::nullopt;
+        return out;
     }
 
     // ---- jobs ----
@@ -199,8 +239,9 @@ public:
                 continue;
             }
             auto it = servers_.find(s.server);
-            const bool ok = it != servers_.end() && can_queue(it->second, s.action);
-            entries.push_back({s.server, {}});
+            const auto admission = it == servers_.end() ? clc_admission::invalid_state : admit(it->second, s.action);
+            const bool ok = admission == clc_admission::queue;
+            entries.push_back({s.server, {}, admission == clc_admission::already_in_desired_state});
             accepted.push_back(ok);
             if (ok) queued.push_back(s);
         }
@@ -237,8 +278,7 @@ public:
         if (it == jobs_.end()) return std::nullopt;
         const auto& j = it->second;
         if (j.outcome) return *j.outcome;
-        return clock_.now() - j.queued_at < options_.queue_delay ? clc::job_status::not_started
-                                                                 : clc::job_status::executing;
+        return clock_.now() < j.executing_at ? clc::job_status::not_started : clc::job_status::executing;
     }
 
     void fail_jobs_for(std::string_view server_id) {
@@ -255,25 +295,31 @@ public:
         hanging_.clear();
     }
 
-    /// The validity rules listed at the top of this file.
-    static bool can_queue(const clc_server_record& s, clc_action a) noexcept {
+    /// The validity and desired-state rules listed at the top of this file.
+    static clc_admission admit(const clc_server_record& s, clc_action a) noexcept {
         using ps = clc::power_state;
-        if (a == clc_action::restore) return s.status == clc::server_status::archived;
-        if (s.status != clc::server_status::active) return false;
+        constexpr auto queue = clc_admission::queue, desired = clc_admission::already_in_desired_state,
+                       invalid = clc_admission::invalid_state;
+        if (a == clc_action::restore) return s.status == clc::server_status::archived ? queue : invalid;
+        if (s.status != clc::server_status::active) return invalid;
+        const auto p = s.power_state;
         switch (a) {
-        case clc_action::pause:
-        case clc_action::reboot:
-        case clc_action::shut_down: return s.power_state == ps::started;
-        case clc_action::power_off:
-        case clc_action::reset: return s.power_state == ps::started || s.power_state == ps::paused;
-        default: return true;
+        case clc_action::power_on: return p == ps::started ? desired : queue;
+        case clc_action::pause: return p == ps::paused ? desired : p == ps::started ? queue : invalid;
+        case clc_action::shut_down: return p == ps::stopped ? desired : p == ps::started ? queue : invalid;
+        case clc_action::power_off: return p == ps::stopped ? desired : p == ps::started || p == ps::paused ? queue : invalid;
+        case clc_action::reboot: return p == ps::started ? queue : invalid;
+        case clc_action::reset: return p == ps::started || p == ps::paused ? queue : invalid;
+        default: return queue;
         }
     }
+    static bool can_queue(const clc_server_record& s, clc_action a) noexcept { return admit(s, a) == clc_admission::queue; }
 
 private:
     struct job {
         std::vector<step> steps;
-        emulator_clock::time_point queued_at;
+        emulator_clock::time_point executing_at;  ///< notStarted until then
+        emulator_clock::time_point done_at;       ///< executing until then
         std::optional<clc::job_status> outcome;
     };
 
@@ -298,7 +344,12 @@ private:
 
     std::string new_job_locked(std::vector<step> steps) {
         std::string id = location_lower_ + "-" + std::to_string(next_job_number_++);
-        jobs_[id] = job{std::move(steps), clock_.now(), std::nullopt};
+        const auto base = options_.queue_delay + options_.execution_time;
+        const auto total = random_.draw({base, options_.job_jitter});
+        // The phases keep their proportions when jitter stretches or shrinks the job.
+        const auto not_started = base.count() > 0 ? total * options_.queue_delay.count() / base.count() : total;
+        const auto now = clock_.now();
+        jobs_[id] = job{std::move(steps), now + not_started, now + total, std::nullopt};
         pending_.push_back(id);
         return id;
     }
@@ -306,12 +357,11 @@ private:
     /// Completes every job whose time has come, in queueing order.
     void settle_locked() {
         const auto now = clock_.now();
-        const auto total = options_.queue_delay + options_.execution_time;
         std::erase_if(pending_, [&](const std::string& id) {
             auto it = jobs_.find(id);
             if (it == jobs_.end()) return true;
             auto& j = it->second;
-            if (now - j.queued_at < total) return false;
+            if (now < j.done_at) return false;
             const auto involves = [&](const std::set<std::string>& marked) {
                 return std::any_of(j.steps.begin(), j.steps.end(), [&](const step& s) { return marked.count(s.server) > 0; });
             };
@@ -383,6 +433,7 @@ private:
     std::uint64_t next_job_number_ = 81300;
     std::set<std::string> failing_;
     std::set<std::string> hanging_;
+    random_source random_;
 };
 
 }  // namespace serverops::testing

@@ -6,23 +6,39 @@
 //                                          stopMaintenance|archive|setMaintenance|createSnapshot}
 //   GET    /v2/operations/{alias}/status/{statusId}
 //   GET    /v2/servers/{alias}/{serverId}
+//   GET    /v2/groups/{alias}/{groupId}[?serverDetail=detailed]    minimal: the links of a server point here
+//   GET    /v2/accounts/{alias}                                     minimal: likewise
 //   POST   /v2/servers/{alias}/{serverId}/restore
 //   DELETE /v2/servers/{alias}/{serverId}/snapshots/{snapshotId}
 //   POST   /v2/servers/{alias}/{serverId}/snapshots/{snapshotId}/restore
 // Emulator choices where the real API is undocumented: an alias other than the account's is 403 with a message;
 // fixed path words and operation names are matched case-sensitively (so a client's typo shows), aliases and ids
-// case-insensitively; an unknown route is 404 with an ASP.NET-style message, an unknown server, status id or
-// snapshot is 404 with an empty body (as recorded); a wrong method is 405.
+// case-insensitively; an unknown route is 404 with an ASP.NET-style message, an unknown server, status id, group or
+// snapshot is 404 with an empty body (as recorded for servers: recorded/clc/026; unconfirmed for the others); a wrong
+// method is 405.
+//
+// Request bodies are read as ASP.NET Web API model binding reads them (the API's error bodies are Web API's): by
+// Content-Type, case-insensitively and without parameters, application/json and text/json as JSON, and
+// application/x-www-form-urlencoded as a form (percent-decoding, '+' as space; a list field from repeated keys, also
+// spelled `key[]`; for other fields the first value) — the Python SDK logs in (`get_session`) and creates snapshots
+// with form bodies (clc-python-sdk src/clc/APIv2/__init__.py, api.py, server.py). Forms are read where the body is
+// an object (login, createSnapshot, restore); the bare-array batches and setMaintenance read JSON only. A body of
+// any other type, or without a Content-Type (application/octet-stream to Web API), is Web API's 415 with its
+// UnsupportedMediaTypeException fields (shape: ASP.NET Web API 2; unconfirmed for CLC, no recorded example).
 #ifndef SERVEROPS_TESTING_EMULATOR_CLC_MODULE_HPP
 #define SERVEROPS_TESTING_EMULATOR_CLC_MODULE_HPP
 
+#include <serverops/detail/concat.hpp>
 #include <serverops/testing/emulator/clc_model.hpp>
 #include <serverops/testing/emulator/module.hpp>
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
+#include <array>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,37 +54,19 @@ inline constexpr std::string_view not_queued =
     "The operation cannot be queued because the server cannot be found or it is not in a valid state.";
 inline constexpr std::string_view invalid_request = "The request is invalid.";
 inline constexpr std::string_view server_error = "An error has occurred.";
+inline constexpr std::string_view desired_state = clc_desired_state_message;
 }  // namespace clc_messages
 
 namespace emulator_detail {
 namespace json = boost::json;
 
-inline int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/// Path segments after the leading '/', percent-decoded; a malformed escape stays literal.
+/// Path segments after the leading '/', percent-decoded; a segment with a malformed escape stays literal.
 inline std::vector<std::string> split_path(std::string_view path) {
     std::vector<std::string> out;
     if (!path.empty() && path.front() == '/') path.remove_prefix(1);
     while (true) {
         const auto slash = path.find('/');
-        const auto raw = path.substr(0, slash);
-        std::string seg;
-        for (std::size_t i = 0; i < raw.size(); ++i) {
-            int hi = -1, lo = -1;
-            if (raw[i] == '%' && i + 2 < raw.size() && (hi = hex_value(raw[i + 1])) >= 0 &&
-                (lo = hex_value(raw[i + 2])) >= 0) {
-                seg += static_cast<char>(hi * 16 + lo);
-                i += 2;
-            } else {
-                seg += raw[i];
-            }
-        }
-        out.push_back(std::move(seg));
+        out.push_back(percent_decode(path.substr(0, slash), false));
         if (slash == std::string_view::npos) break;
         path.remove_prefix(slash + 1);
     }
@@ -257,6 +255,119 @@ inline std::optional<json::value> parse_body(std::string_view body) {
     return v;
 }
 
+/// A request body read into a model, or the API's refusal of its media type.
+struct bound_body {
+    std::optional<json::value> value;     ///< empty: no body, or one that does not parse (the model stays null)
+    std::optional<http_response> refusal;  ///< set: answer this (415)
+};
+
+/// Web API's 415: UnsupportedMediaTypeException, with the exception fields the API includes in its errors (the
+/// recorded 500s carry them: recorded/clc/086). Wording: ASP.NET Web API 2; unconfirmed for CLC.
+inline http_response unsupported_media_type(std::string_view media, std::string_view model_type) {
+    const std::string shown(media.substr(0, 100));
+    json::object o;
+    using serverops::detail::concat;
+    o["message"] = concat("The request entity's media type '", shown, "' is not supported for this resource.");
+    o["exceptionMessage"] = concat("No MediaTypeFormatter is available to read an object of type '", model_type,
+                                   "' from content with media type '", shown, "'.");
+    o["exceptionType"] = "System.Net.Http.UnsupportedMediaTypeException";
+    o["stackTrace"] =
+        "   at System.Net.Http.HttpContentExtensions.ReadAsAsync[T](HttpContent content, Type type, IEnumerable`1 "
+        "formatters, IFormatterLogger formatterLogger, CancellationToken cancellationToken)\r\n   at "
+        "System.Web.Http.ModelBinding.FormatterParameterBinding.ReadContentAsync(HttpRequestMessage request, Type type, "
+        "IEnumerable`1 formatters, IFormatterLogger formatterLogger, CancellationToken cancellationToken)";
+    return json_response(415, o);
+}
+
+/// Reads the body as the Content-Type says (see the top of this file). `from_form`: whether the model can come from
+/// a form (not a bare array: its form body binds to nothing); `form_lists`: the fields bound to lists.
+inline bound_body bind_body(const request_view& req, std::string_view model_type, bool from_form,
+                            std::span<const std::string_view> form_lists = {}) {
+    bound_body out;
+    if (req.body.empty()) return out;
+    const auto media = media_type(req.header("Content-Type"));
+    if (media == "application/json" || media == "text/json") {
+        out.value = parse_body(req.body);
+        return out;
+    }
+    if (media == "application/x-www-form-urlencoded") {
+        if (!from_form) return out;
+        json::object o;
+        for (auto& [raw_key, value] : parse_form(req.body)) {
+            std::string_view key = raw_key;
+            if (key.ends_with("[]")) key.remove_suffix(2);  // jQuery's spelling of a list
+            const bool list = std::find(form_lists.begin(), form_lists.end(), key) != form_lists.end();
+            if (list) {
+                auto& slot = o[key];
+                if (!slot.is_array()) slot = json::array();
+                slot.as_array().emplace_back(value);
+            } else if (!o.contains(key)) {
+                o[key] = value;
+            }
+        }
+        out.value = std::move(o);
+        return out;
+    }
+    out.refusal = unsupported_media_type(media.empty() ? std::string_view("application/octet-stream") : media, model_type);
+    return out;
+}
+
+/// GET /v2/groups/{alias}/{id}: the recorded group's shape (recorded/clc/056), servers as `server` links (and
+/// rendered in `servers` with ?serverDetail=detailed, as the Node SDK asks).
+inline json::object render_group(std::string_view group_id, const std::vector<clc_server_record>& members,
+                                 const clc_options& o, std::string_view alias, bool detailed) {
+    using serverops::detail::concat;
+    const std::string self = concat("/v2/groups/", alias, "/", group_id);
+    json::array links;
+    links.emplace_back(make_link("createGroup", concat("/v2/groups/", alias), {}, {"POST"}));
+    links.emplace_back(make_link("createServer", concat("/v2/servers/", alias), {}, {"POST"}));
+    links.emplace_back(make_link("self", self, {}, {"GET", "PATCH", "DELETE"}));
+    links.emplace_back(make_link("defaults", concat(self, "/defaults"), {}, {"GET", "POST"}));
+    links.emplace_back(make_link("billing", concat(self, "/billing")));
+    links.emplace_back(make_link("archiveGroupAction", concat(self, "/archive")));
+    links.emplace_back(make_link("statistics", concat(self, "/statistics")));
+    json::array servers;
+    for (auto& m : members) {
+        links.emplace_back(make_link("server", concat("/v2/servers/", alias, "/", m.id), serverops::detail::to_upper(m.id)));
+        if (detailed) servers.emplace_back(render_server(m, o, alias));
+    }
+    json::object change;
+    change["createdBy"] = o.username;
+    change["createdDate"] = "2015-06-30T15:53:34Z";
+    change["modifiedBy"] = o.username;
+    change["modifiedDate"] = "2015-06-30T15:53:35Z";
+    json::object body;
+    body["id"] = group_id;
+    body["name"] = group_id == o.group_id ? std::string("Default Group") : concat("Group ", group_id.substr(0, 8));
+    body["description"] = "";
+    body["locationId"] = serverops::detail::to_upper(o.location_alias);
+    body["type"] = "default";
+    body["status"] = "active";
+    body["serversCount"] = members.size();
+    body["servers"] = std::move(servers);
+    body["groups"] = json::array();
+    body["links"] = std::move(links);
+    body["changeInfo"] = std::move(change);
+    body["customFields"] = json::array();
+    return body;
+}
+
+/// GET /v2/accounts/{alias}: the fields the Python SDK reads (account.py: accountAlias, parentAlias,
+/// primaryDataCenter); the others unconfirmed.
+inline json::object render_account(const clc_options& o) {
+    json::object body;
+    body["accountAlias"] = o.account_alias;
+    body["parentAlias"] = nullptr;
+    body["businessName"] = serverops::detail::concat(o.account_alias, " (emulated)");
+    body["status"] = "active";
+    body["primaryDataCenter"] = to_lower(o.location_alias);
+    body["isManaged"] = false;
+    json::array links;
+    links.emplace_back(make_link("self", serverops::detail::concat("/v2/accounts/", o.account_alias), {}, {"GET"}));
+    body["links"] = std::move(links);
+    return body;
+}
+
 /// Appends one step per string of `ids` (reporting non-strings under `field`).
 inline void read_ids(const json::value* ids, std::string_view field, clc_action action, std::vector<clc_model::step>& out,
                      model_state& errors) {
@@ -277,7 +388,8 @@ inline void read_ids(const json::value* ids, std::string_view field, clc_action 
 
 class clc_module final : public module {
 public:
-    clc_module(clc_options opts, const emulator_clock& clock) : model_(std::move(opts), clock) {}
+    /// `seed`: the emulator's (job jitter is drawn from it).
+    clc_module(clc_options opts, const emulator_clock& clock, std::uint64_t seed = 1) : model_(std::move(opts), clock, seed) {}
 
     std::string_view name() const noexcept override { return "clc"; }
     bool handles(std::string_view path) const noexcept override { return path == "/v2" || path.starts_with("/v2/"); }
@@ -297,7 +409,7 @@ public:
             if (req.method != verb::post) return method_not_allowed(req, "POST");
             if (!known_batch(segs[3])) return no_resource(req);
             if (auto denied = check_alias(segs[1])) return *denied;
-            return batch(segs[3], req.body);
+            return batch(segs[3], req);
         }
         if (n == 4 && segs[0] == "operations" && segs[2] == "status") {
             if (req.method != verb::get) return method_not_allowed(req, "GET");
@@ -307,6 +419,20 @@ public:
             boost::json::object body;
             body["status"] = clc::to_string(*st);
             return json_response(200, body);
+        }
+        if (n == 3 && segs[0] == "groups") {
+            if (req.method != verb::get) return method_not_allowed(req, "GET");
+            if (auto denied = check_alias(segs[1])) return *denied;
+            auto members = model_.group_members(segs[2]);
+            if (!members) return empty_response(404);
+            const bool detailed = req.query.find("serverDetail=detailed") != std::string_view::npos;
+            return json_response(200, emulator_detail::render_group(emulator_detail::to_lower(segs[2]), *members,
+                                                                    model_.options(), model_.alias_lower(), detailed));
+        }
+        if (n == 2 && segs[0] == "accounts") {
+            if (req.method != verb::get) return method_not_allowed(req, "GET");
+            if (auto denied = check_alias(segs[1])) return *denied;
+            return json_response(200, emulator_detail::render_account(model_.options()));
         }
         if (n >= 3 && segs[0] == "servers") {
             const auto& id = segs[2];
@@ -320,7 +446,7 @@ public:
             if (n == 4 && segs[3] == "restore") {
                 if (req.method != verb::post) return method_not_allowed(req, "POST");
                 if (auto denied = check_alias(segs[1])) return *denied;
-                return restore(id, req.body);
+                return restore(id, req);
             }
             if (n == 5 && segs[3] == "snapshots") {
                 if (req.method != verb::delete_) return method_not_allowed(req, "DELETE");
@@ -390,7 +516,9 @@ private:
     }
 
     http_response login(const request_view& req) {
-        auto v = emulator_detail::parse_body(req.body);
+        auto bound = emulator_detail::bind_body(req, "LoginRequest", true);
+        if (bound.refusal) return *bound.refusal;
+        auto& v = bound.value;
         auto* o = v ? v->if_object() : nullptr;
         auto* user = o ? o->if_contains("username") : nullptr;
         auto* pass = o ? o->if_contains("password") : nullptr;
@@ -410,11 +538,16 @@ private:
         return json_response(200, body);
     }
 
-    http_response batch(std::string_view op, std::string_view raw_body) {
+    http_response batch(std::string_view op, const request_view& req) {
         using namespace emulator_detail;
         std::vector<clc_model::step> steps;
         model_state errors;
-        auto body = parse_body(raw_body);
+        static constexpr std::array<std::string_view, 1> snapshot_lists{"serverIds"};
+        const bool snapshot = op == "createSnapshot";
+        auto bound = bind_body(req, snapshot ? "CreateSnapshotRequest" : op == "setMaintenance" ? "SetMaintenanceRequest" : "List`1",
+                               snapshot, snapshot_lists);
+        if (bound.refusal) return *bound.refusal;
+        auto& body = bound.value;
         if (auto action = simple_batch_action(op)) {
             read_ids(body ? &*body : nullptr, "serverIds", *action, steps, errors);
         } else if (op == "setMaintenance") {
@@ -442,7 +575,7 @@ private:
                 entry["links"] = std::move(links);
             } else {
                 entry["isQueued"] = false;
-                entry["errorMessage"] = clc_messages::not_queued;
+                entry["errorMessage"] = e.already_in_desired_state ? clc_messages::desired_state : clc_messages::not_queued;
             }
             out.emplace_back(std::move(entry));
         }
@@ -491,8 +624,10 @@ private:
         return days >= 1 && days <= 10;
     }
 
-    http_response restore(std::string_view id, std::string_view raw_body) {
-        auto body = emulator_detail::parse_body(raw_body);
+    http_response restore(std::string_view id, const request_view& req) {
+        auto bound = emulator_detail::bind_body(req, "RestoreServerRequest", true);
+        if (bound.refusal) return *bound.refusal;
+        auto& body = bound.value;
         auto* o = body ? body->if_object() : nullptr;
         auto* group = o ? o->if_contains("targetGroupId") : nullptr;
         if (!group || !group->is_string() || group->get_string().empty()) {

@@ -1,8 +1,11 @@
-// Fault injection: misbehaviours a real API or network shows, each consumed by the next matching request.
+// Fault injection: misbehaviours a real API or network shows. A fault is armed for the next N matching requests
+// (`fault_queue::add`) or for each matching request with a probability (`add_random`, seeded); the command line's
+// fault profiles (fault_profile.hpp) are parsed into these same objects.
 #ifndef SERVEROPS_TESTING_EMULATOR_FAULTS_HPP
 #define SERVEROPS_TESTING_EMULATOR_FAULTS_HPP
 
 #include <serverops/testing/emulator/module.hpp>
+#include <serverops/testing/emulator/timing.hpp>
 
 #include <chrono>
 #include <deque>
@@ -23,10 +26,14 @@ enum class fault_kind {
     delay,                  ///< module answers at once (effect happens); the reply leaves after `fault::delay`
 };
 
+/// A request meets at most one fault that changes its answer (the oldest armed one that matches and fires) and at most
+/// one `delay` (likewise); a delay that fires with another fault holds that fault's answer (or close) back.
+
 struct fault {
     fault_kind kind = fault_kind::respond;
     http_response response;                  ///< for `respond`
     std::chrono::milliseconds delay{0};      ///< for `delay`; real time (a timer), not the emulator clock
+    std::chrono::milliseconds delay_max{0};  ///< for `delay`: when above `delay`, each firing draws from [delay, delay_max]
     std::string path_substring;              ///< only requests whose target contains this; empty = any
     std::optional<verb> method;              ///< only this method; empty = any
 
@@ -64,6 +71,12 @@ struct fault {
         f.delay = d;
         return f;
     }
+    /// A delay drawn uniformly from [lo, hi] at each firing (the queue's seeded generator).
+    static fault delay_response(std::chrono::milliseconds lo, std::chrono::milliseconds hi) {
+        fault f = delay_response(lo);
+        f.delay_max = hi;
+        return f;
+    }
 
     /// Narrows the fault to targets containing `substring` (e.g. "/status/").
     fault only_path(std::string substring) const {
@@ -91,47 +104,76 @@ private:
     }
 };
 
-/// Thread-safe FIFO of armed faults; the oldest matching one fires first.
+/// Thread-safe list of armed faults, oldest first. Random draws (probabilities, delay ranges) come from a seeded
+/// generator: the same seed and the same requests give the same faults.
 class fault_queue {
 public:
+    /// Arms `f` for the next `times` matching requests (0: nothing).
     void add(fault f, unsigned times) {
         if (times == 0) return;
         std::lock_guard lock(mutex_);
-        armed_.push_back({std::move(f), times});
+        armed_.push_back({std::move(f), times, 1.0});
     }
+
+    /// Arms `f` for every matching request, each firing with `probability` (clamped to [0, 1]), until `clear`.
+    void add_random(fault f, double probability) {
+        if (!(probability > 0.0)) return;  // NaN and <= 0: never fires
+        std::lock_guard lock(mutex_);
+        armed_.push_back({std::move(f), unlimited, probability < 1.0 ? probability : 1.0});
+    }
+
+    /// Restarts the generator of the random faults from `seed` (the emulator passes its own seed).
+    void seed(std::uint64_t seed) { random_.reseed(seed, random_stream::faults); }
 
     void clear() {
         std::lock_guard lock(mutex_);
         armed_.clear();
     }
 
-    /// Remaining firings over all armed faults.
+    /// Remaining firings over the faults armed for a number of requests (random ones are not counted).
     std::size_t pending() const {
         std::lock_guard lock(mutex_);
         std::size_t n = 0;
-        for (auto& a : armed_) n += a.remaining;
+        for (auto& a : armed_)
+            if (a.remaining != unlimited) n += a.remaining;
         return n;
     }
 
-    /// Consumes one firing of the oldest fault matching the request.
+    /// The fault this request meets, if any: the oldest matching answer-changing fault that fires, with the delay of
+    /// the oldest matching delay that fires (`kind == delay` alone when only a delay fired). Consumes their firings.
     std::optional<fault> take(verb m, std::string_view target) {
         std::lock_guard lock(mutex_);
-        for (auto it = armed_.begin(); it != armed_.end(); ++it) {
-            if (!it->what.matches(m, target)) continue;
-            fault f = it->what;
-            if (--it->remaining == 0) armed_.erase(it);
-            return f;
+        std::optional<fault> answer;
+        std::optional<std::chrono::milliseconds> delay;
+        for (auto it = armed_.begin(); it != armed_.end() && !(answer && delay);) {
+            const bool is_delay = it->what.kind == fault_kind::delay;
+            if ((is_delay ? delay.has_value() : answer.has_value()) || !it->what.matches(m, target) ||
+                !random_.chance(it->probability)) {
+                ++it;
+                continue;
+            }
+            if (is_delay) delay = random_.between(it->what.delay, it->what.delay_max);
+            else answer = it->what;
+            if (it->remaining != unlimited && --it->remaining == 0) it = armed_.erase(it);
+            else ++it;
         }
-        return std::nullopt;
+        if (!answer && !delay) return std::nullopt;
+        fault out = answer ? std::move(*answer) : fault::delay_response(*delay);
+        out.delay = delay.value_or(std::chrono::milliseconds::zero());
+        out.delay_max = {};
+        return out;
     }
 
 private:
+    static constexpr unsigned unlimited = static_cast<unsigned>(-1);
     struct armed {
         fault what;
-        unsigned remaining;
+        unsigned remaining;  ///< `unlimited` for random faults
+        double probability;
     };
     mutable std::mutex mutex_;
     std::deque<armed> armed_;
+    random_source random_{1, random_stream::faults};
 };
 
 /// Counts requests by method and target, so tests can prove e.g. that a POST was sent exactly once.

@@ -80,7 +80,9 @@ struct server_state {
     }
 };
 
-/// Framing is the core's job: a module's Content-Length, Transfer-Encoding or Connection header is dropped.
+/// Framing is the core's job: a module's Content-Length, Transfer-Encoding or Connection header is dropped. Every
+/// other header is the module's, exactly: the core adds none (no default Content-Type: A4C's maintenance filter
+/// answers without one, and clients must see that).
 inline bool is_framing_header(std::string_view name) noexcept {
     using serverops::detail::iequals;
     return iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") || iequals(name, "Connection");
@@ -100,7 +102,6 @@ inline std::string raw_response(const http_response& r, std::size_t declared_len
     out += "\r\n";
     for (auto& [name, value] : r.headers)
         if (!is_framing_header(name)) out.append(name).append(": ").append(value).append("\r\n");
-    if (!r.body.empty() && !r.headers.find("Content-Type")) out.append("Content-Type: ").append(json_content_type).append("\r\n");
     out += "Content-Length: " + std::to_string(declared_length) + "\r\n\r\n";
     out.append(r.body, 0, sent_length);
     return out;
@@ -170,32 +171,38 @@ private:
         version_ = req.version();
         head_request_ = req.method() == http::verb::head;
         const auto fired = state_->faults.take(req.method(), req.target());
-        // A predicate rather than an optional<fault_kind>: GCC 12 -O1/-O2 warns (maybe-uninitialized) on the latter.
-        auto fires = [&fired](fault_kind k) { return fired.has_value() && fired->kind == k; };
-
-        if (fires(fault_kind::close_before_response)) return abort();
-        http_response reply;
-        if (fires(fault_kind::respond)) {
-            reply = fired->response;
-        } else if (fires(fault_kind::malformed_json)) {
-            reply.status = 200;
-            reply.headers.set("Content-Type", json_content_type);
-            reply.body = R"([{"server":"wa1aliaswb01","isQueued":tru)";
-        } else {
-            reply = dispatch(req);
-        }
-
-        if (fires(fault_kind::close_mid_response))
-            return write_damaged(reply, reply.body.size(), reply.body.size() / 2);
-        if (fires(fault_kind::truncated_body)) return write_damaged(reply, reply.body.size() + 64, reply.body.size());
-        if (fires(fault_kind::delay)) {
+        if (fired && fired->delay > std::chrono::milliseconds::zero()) {
+            // The module acts now (as for a slow network); what the client sees leaves after the delay.
+            auto reply = std::make_shared<http_response>(answer(req, fired));
             timer_.expires_after(fired->delay);
-            timer_.async_wait([self = this->shared_from_this(), r = std::move(reply)](boost::system::error_code ec) mutable {
+            timer_.async_wait([self = this->shared_from_this(), fired, reply](boost::system::error_code ec) {
                 if (ec) return self->abort();
-                self->write(std::move(r));
+                self->deliver(std::move(*reply), fired);
             });
             return;
         }
+        deliver(answer(req, fired), fired);
+    }
+
+    /// The answer the request gets: the fault's own, or the module's (also for faults that act on the wire).
+    http_response answer(const http::request<http::string_body>& req, const std::optional<fault>& fired) const {
+        if (fired && fired->kind == fault_kind::close_before_response) return {};
+        if (fired && fired->kind == fault_kind::respond) return fired->response;
+        if (fired && fired->kind == fault_kind::malformed_json) {
+            http_response reply;
+            reply.status = 200;
+            reply.headers.set("Content-Type", json_content_type);
+            reply.body = R"([{"server":"wa1aliaswb01","isQueued":tru)";
+            return reply;
+        }
+        return dispatch(req);
+    }
+
+    void deliver(http_response reply, const std::optional<fault>& fired) {
+        const auto kind = fired ? fired->kind : fault_kind::delay;  // delay: nothing more than the wait
+        if (kind == fault_kind::close_before_response) return abort();
+        if (kind == fault_kind::close_mid_response) return write_damaged(reply, reply.body.size(), reply.body.size() / 2);
+        if (kind == fault_kind::truncated_body) return write_damaged(reply, reply.body.size() + 64, reply.body.size());
         write(std::move(reply));
     }
 
@@ -219,8 +226,6 @@ private:
         response_.result((reply.status >= 100 && reply.status <= 999) ? reply.status : 500);
         for (auto& [name, value] : reply.headers)
             if (!is_framing_header(name)) response_.set(name, value);
-        if (!reply.body.empty() && !reply.headers.find("Content-Type"))
-            response_.set(http::field::content_type, json_content_type);
         response_.body() = std::move(reply.body);
         response_.keep_alive(keep_alive_);
         response_.prepare_payload();

@@ -134,6 +134,10 @@ public:
         switching_to_.reset();
     }
     /// Length of the 503 window of the next mode changes.
+    std::chrono::milliseconds switch_delay() const {
+        std::lock_guard lock(mutex_);
+        return opts_.switch_delay;
+    }
     void set_switch_delay(std::chrono::milliseconds d) {
         std::lock_guard lock(mutex_);
         opts_.switch_delay = d;
