@@ -2,6 +2,7 @@
 //     serverops clc [--base-url URL] [--alias ALIAS] COMMAND ...
 //     serverops alien4cloud [--base-url URL] maintenance status|enable|disable|update [--message M] [--progress P]
 //     serverops ucs [--base-url URL] mode get|set maintenance|production [--wait] [--timeout SECONDS]
+//     serverops redfish [--base-url URL] [--auth auto|session|basic] systems | system ID | power ACTION ID... [--wait]
 //     serverops emulator [--port N] [--tls]
 //     serverops plan check|apply|resume|revert|status PLAN [--journal FILE] [--audit FILE] [--json] ...
 // Credentials come from the environment only. Exit codes: 0 ok, 1 partial failure, 2 usage, 3 fatal error.
@@ -13,6 +14,7 @@
 #include "cli/emulator_command.hpp"
 #include "cli/help.hpp"
 #include "cli/plan_command.hpp"
+#include "cli/redfish_command.hpp"
 #include "cli/ucs_command.hpp"
 
 #include <cstdio>
@@ -44,6 +46,11 @@ inline std::string help_for(const std::vector<std::string>& w) {
         if (word(1) == "mode" && word(2) == "set") return std::string(help::ucs_mode_set);
         return std::string(help::ucs);
     }
+    if (word(0) == "redfish") {
+        if (word(1) == "system" || word(1) == "systems") return std::string(help::redfish_system);
+        if (word(1) == "power") return std::string(help::redfish_power);
+        return std::string(help::redfish);
+    }
     if (word(0) == "emulator") return std::string(help::emulator);
     if (word(0) == "plan") return std::string(help::plan);
     return std::string(help::top) + std::string(help::exit_codes);
@@ -63,19 +70,20 @@ inline int run(int argc, char** argv) {
     const auto& line = parsed.line;
     std::string help_command = "serverops --help";
     if (!line.words.empty() && (line.words[0] == "clc" || line.words[0] == "alien4cloud" || line.words[0] == "a4c" ||
-                                line.words[0] == "ucs" || line.words[0] == "emulator" ||
-                                line.words[0] == "plan"))
+                                line.words[0] == "ucs" || line.words[0] == "redfish" ||
+                                line.words[0] == "emulator" || line.words[0] == "plan"))
         help_command = "serverops " + line.words[0] + " --help";
     if (!parsed.error.empty()) return usage_error(parsed.error, help_command);
-    if (line.words.empty()) return usage_error("missing system: clc, alien4cloud, ucs, emulator or plan");
+    if (line.words.empty()) return usage_error("missing system: clc, alien4cloud, ucs, redfish, emulator or plan");
 
     const std::string& system = line.words[0];
     if (system == "clc") return clc_cli::run(line);
     if (system == "alien4cloud" || system == "a4c") return a4c_cli::run(line);
     if (system == "ucs") return ucs_cli::run(line);
+    if (system == "redfish") return redfish_cli::run(line);
     if (system == "emulator") return emulator_cli::run(line);
     if (system == "plan") return plan_cli::run(line);
-    return usage_error("unknown system '" + clip(system, 80) + "' (clc, alien4cloud, ucs, emulator or plan)");
+    return usage_error("unknown system '" + clip(system, 80) + "' (clc, alien4cloud, ucs, redfish, emulator or plan)");
 }
 
 }  // namespace serverops_cli

@@ -33,6 +33,7 @@ inline constexpr option_spec known_options[] = {
     {"--journal", true},  {"--audit", true},          {"--operator", true},
     {"--resend-uncertain", false},
     {"--job-duration", true}, {"--switch-window", true}, {"--faults", true}, {"--seed", true},
+    {"--auth", true},     {"--power-transition", true},
 };
 
 inline const option_spec* find_option(std::string_view name) {

@@ -1,5 +1,6 @@
-// serverops CLI: `serverops emulator [--port N] [--tls] [--job-duration S[:J]] [--switch-window S] [--faults PROFILE]
-// [--seed N]` — the embedded emulator of CLC, A4C and UCS (testing::full_emulator) in the foreground on 127.0.0.1
+// serverops CLI: `serverops emulator [--port N] [--tls] [--job-duration S[:J]] [--switch-window S]
+// [--power-transition S] [--faults PROFILE] [--seed N]` — the embedded emulator of CLC, A4C, UCS and Redfish
+// (testing::full_emulator) in the foreground on 127.0.0.1
 // until SIGINT/SIGTERM. With --tls a fresh self-signed certificate is made and its PEM written to a file (removed on
 // exit) for the clients' --ca-file. The timing and fault options are parsed by the emulator's own parsers
 // (testing/emulator/option_text.hpp, fault_profile.hpp): a C++ test and the command line read the same text.
@@ -70,6 +71,7 @@ inline std::string settings_line(testing::full_emulator& emu, const std::optiona
     line += seconds_text(c.queue_delay + c.execution_time);
     if (c.job_jitter.count() > 0) line.append(" (+/- ").append(seconds_text(c.job_jitter)).append(")");
     line.append(", UCS switch window ").append(seconds_text(emu.ucs().switch_delay()));
+    line.append(", Redfish power transition ").append(seconds_text(emu.redfish().options().transition));
     line.append(", faults ").append(faults ? *faults : std::string("none"));  // checked: printable ASCII
     line.append(", seed ").append(std::to_string(emu.seed()));
     return line;
@@ -80,9 +82,10 @@ inline int run(const command_line& cl) {
     if (cl.words.size() > 1)
         return usage_error("emulator: unexpected argument '" + clip(cl.words[1], 80) + "'", help);
     if (auto unexpected =
-            cl.unexpected_option({"--port", "--tls", "--job-duration", "--switch-window", "--faults", "--seed"}))
+            cl.unexpected_option({"--port", "--tls", "--job-duration", "--switch-window", "--power-transition",
+                                  "--faults", "--seed"}))
         return usage_error("emulator: option " + *unexpected + " does not apply here", help);
-    testing::full_emulator::options opts;  // 127.0.0.1, CLC + A4C + UCS with their demo users
+    testing::full_emulator::options opts;  // 127.0.0.1, CLC + A4C + UCS + Redfish with their demo users
     if (auto p = cl.value("--port")) {
         auto v = parse_integer(*p, 0, 65535);
         if (!v) return usage_error("emulator: --port needs a number from 0 to 65535", help);
@@ -102,6 +105,11 @@ inline int run(const command_line& cl) {
         auto d = testing::parse_seconds_text(*v);
         if (!d) return bad("--switch-window", d.error());
         opts.ucs.switch_delay = d.value();
+    }
+    if (auto v = cl.value("--power-transition")) {
+        auto d = testing::parse_seconds_text(*v);
+        if (!d) return bad("--power-transition", d.error());
+        opts.redfish.transition = d.value();
     }
     if (auto v = cl.value("--faults")) {
         auto profile = testing::parse_fault_profile(*v);
@@ -146,6 +154,12 @@ inline int run(const command_line& cl) {
                " A4C_USERNAME=admin A4C_PASSWORD=admin   (user frodo/frodo has no ADMIN role)");
     print_line("UCS:  export UCS_BASE_URL=" + emu.ucs_base_url() + "   (no authentication; mode " +
                std::string(testing::to_string(emu.ucs().mode())) + ")");
+    const auto& rf = emu.redfish().options();
+    print_line("RF:   export REDFISH_BASE_URL=" + emu.redfish_base_url() + " REDFISH_USERNAME=" + rf.user +
+               " REDFISH_PASSWORD=" + rf.password);
+    std::string systems = "      systems:";
+    for (auto& s : rf.systems) systems += " " + s.id;
+    print_line(systems);
     if (!ca_path.empty()) print_line("CA:   --ca-file " + ca_path);
     print_line(settings_line(emu, cl.value("--faults")));
     print_line("Press Ctrl+C to stop.");

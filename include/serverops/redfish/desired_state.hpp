@@ -8,7 +8,9 @@
 // "In the desired state": PowerState is `power_state_after(type)` (On for On/ForceOn/Resume, Off for
 // ForceOff/GracefulShutdown, Paused for Pause). Reset types without a final state (restarts, Nmi, PushPowerButton,
 // Suspend) are always sent. A PowerState outside the schema is unknown: the reset is sent. The reset needs the
-// target the system resource advertises, so a read that fails (404 included) fails the call, nothing sent.
+// target the system resource advertises, so a read that fails (404 included) fails the call, nothing sent. A system
+// that lists its allowed values in an `@Redfish.ActionInfo` resource (OpenBMC) has it read before the reset, so that
+// a type it does not allow is refused here, before sending (a 404 for it: the service does not say, it decides).
 #ifndef SERVEROPS_REDFISH_DESIRED_STATE_HPP
 #define SERVEROPS_REDFISH_DESIRED_STATE_HPP
 
@@ -67,6 +69,21 @@ inline power_report after_reset(const computer_system& before, reset_outcome sen
 }
 
 namespace detail {
+inline bool needs_action_info(const computer_system& s) noexcept {
+    return s.reset_action_info.has_value() && !s.allowed_reset_types.has_value();
+}
+/// The system with the allowed values its ActionInfo read gave; a 404 leaves them unknown (the service decides).
+inline result<computer_system> with_read_action_info(computer_system s, result<action_info> info) {
+    if (info) return with_action_info(std::move(s), info.value());
+    if (info.error().is(errc::not_found)) return s;
+    return failure(std::move(info).error());
+}
+inline get_action_info action_info_of(const computer_system& s) {
+    get_action_info g;
+    g.uri = *s.reset_action_info;
+    return g;
+}
+
 inline error stopped_before_reset() {
     error e(errc::cancelled, "stopped after reading the system; nothing was sent");
     e.operation = reset::name;
@@ -76,42 +93,55 @@ inline error stopped_before_reset() {
 
 // ---------------------------------------------------------------- sync
 
+/// `s` with its allowed reset types: read from its ActionInfo resource when that is where it lists them.
+template <class Caller>
+    requires sync_caller_of<Caller, get_action_info>
+result<computer_system> with_allowed_values(Caller& c, computer_system s) {
+    if (!detail::needs_action_info(s)) return s;
+    auto info = c.call(detail::action_info_of(s), call_options{});
+    return detail::with_read_action_info(std::move(s), std::move(info));
+}
+
 /// Reads `system`, then posts `type` only when the system is not already in the state it leads to.
 /// `observer.should_stop()` asked after the read ends the call with errc::cancelled, nothing sent.
 template <class Caller>
-    requires sync_caller_of<Caller, get_system> && sync_caller_of<Caller, reset>
+    requires sync_caller_of<Caller, get_system> && sync_caller_of<Caller, reset> && sync_caller_of<Caller, get_action_info>
 result<power_report> ensure_power(Caller& c, const get_system& system, reset_type type, const wait_observer& observer = {}) {
     auto read = c.call(system, call_options{});
     BOOST_OUTCOME_TRY(auto decided, decide_power(read, type));
     if (decided) return std::move(*decided);
+    BOOST_OUTCOME_TRY(auto target, with_allowed_values(c, read.value()));
     if (observer.should_stop()) return failure(detail::stopped_before_reset());
     reset_outcome sent;
-    BOOST_OUTCOME_TRY(sent.reset, c.call(reset::of(read.value(), type), call_options{}));
-    return after_reset(read.value(), std::move(sent), false);
+    BOOST_OUTCOME_TRY(sent.reset, c.call(reset::of(target, type), call_options{}));
+    return after_reset(target, std::move(sent), false);
 }
 
 /// `ensure_power`, then (when the reset was sent) the wait its answer calls for (`reset_and_wait`'s plan) within
 /// `policy.timeout`: unchanged, or changed; a wait that fails fails the call.
 template <class Caller>
-    requires sync_caller_of<Caller, get_system> && sync_caller_of<Caller, reset> && sync_caller_of<Caller, get_task>
+    requires sync_caller_of<Caller, get_system> && sync_caller_of<Caller, reset> && sync_caller_of<Caller, get_task> &&
+             sync_caller_of<Caller, get_action_info>
 result<power_report> ensure_power_and_wait(Caller& c, const get_system& system, reset_type type,
                                            const polling_policy& policy = {}, const wait_observer& observer = {}) {
     auto read = c.call(system, call_options{});
     BOOST_OUTCOME_TRY(auto decided, decide_power(read, type));
     if (decided) return std::move(*decided);
+    BOOST_OUTCOME_TRY(auto target, with_allowed_values(c, read.value()));
     if (observer.should_stop()) return failure(detail::stopped_before_reset());
-    BOOST_OUTCOME_TRY(auto done, reset_and_wait(c, read.value(), type, policy, observer));
-    return after_reset(read.value(), std::move(done), true);
+    BOOST_OUTCOME_TRY(auto done, reset_and_wait(c, target, type, policy, observer));
+    return after_reset(target, std::move(done), true);
 }
 
 // ---------------------------------------------------------------- async
 
 namespace detail {
-// post -> GET system -> [POST reset (and its waits: async_reset_and_wait)] -> the report.
+// post -> GET system -> [GET ActionInfo] -> [POST reset (and its waits: async_reset_and_wait)] -> the report.
 template <class Caller>
 struct ensure_power_op {
     struct begin_tag {};
     struct read_tag {};
+    struct info_tag {};
     struct sent_tag {};
     struct done_tag {};
 
@@ -140,8 +170,26 @@ struct ensure_power_op {
         auto decided = decide_power(read, type);
         if (!decided) return self.complete(failure(std::move(decided).error()));
         if (decided.value()) return self.complete(std::move(*decided.value()));
-        if (serverops::detail::cancellation_requested(self)) return self.complete(failure(stopped_before_reset()));
         before = read.value();
+        if (needs_action_info(*before)) {
+            auto* caller = c;
+            const auto request = action_info_of(*before);
+            return caller->async_call(request, boost::asio::prepend(std::move(self), info_tag{}));
+        }
+        send(self);
+    }
+
+    template <class Self>
+    void operator()(Self& self, info_tag, result<action_info> info) {
+        auto target = with_read_action_info(*before, std::move(info));
+        if (!target) return self.complete(failure(std::move(target).error()));
+        before = std::move(target).value();
+        send(self);
+    }
+
+    template <class Self>
+    void send(Self& self) {
+        if (serverops::detail::cancellation_requested(self)) return self.complete(failure(stopped_before_reset()));
         auto* caller = c;
         if (wait) {
             const auto sys = *before;

@@ -397,17 +397,17 @@ result<computer_system> wait_for_restart(Caller& caller, get_system system, cons
     return run_wait(caller, waiter, clock, observer);
 }
 
-/// Sends `ComputerSystem.Reset` of `system` (its advertised target, checked against its allowed values), then the
-/// wait its answer calls for (`plan_after`), all within `policy.timeout`. A failed reset is the result and is never
-/// sent again; a failed wait is the result too (the reset was accepted: see `error::operation`).
+/// The wait an accepted reset calls for (`plan_after(sent)`), within `policy.timeout`: the task monitor when there is
+/// one, then the power state the reset type leads to (a restart without a monitor: On again). `sent` is the reset's
+/// answer; nothing is sent here but GETs.
 template <class Caller>
-    requires sync_caller_of<Caller, reset> && sync_caller_of<Caller, get_task> && sync_caller_of<Caller, get_system>
-result<reset_outcome> reset_and_wait(Caller& caller, const computer_system& system, reset_type type,
-                                     const polling_policy& policy = {}, const wait_observer& observer = {}) {
-    const auto clock = serverops::detail::clock_of(caller);
+    requires sync_caller_of<Caller, get_task> && sync_caller_of<Caller, get_system>
+result<reset_outcome> wait_after_reset(Caller& caller, const computer_system& system, reset_result sent,
+                                       const polling_policy& policy, const sync_clock& clock,
+                                       const wait_observer& observer = {}) {
     const auto start = clock.now();
     reset_outcome out;
-    BOOST_OUTCOME_TRY(out.reset, caller.call(reset::of(system, type), call_options{}));
+    out.reset = std::move(sent);
     const auto plan = plan_after(out.reset);
     if (plan.task) {
         BOOST_OUTCOME_TRY(out.finished_task, wait_for_task(caller, *out.reset.task_monitor,
@@ -419,6 +419,20 @@ result<reset_outcome> reset_and_wait(Caller& caller, const computer_system& syst
         BOOST_OUTCOME_TRY(out.system, run_wait(caller, waiter, clock, observer));
     }
     return out;
+}
+
+/// Sends `ComputerSystem.Reset` of `system` (its advertised target, checked against its allowed values), then the
+/// wait its answer calls for (`wait_after_reset`), all within `policy.timeout`. A failed reset is the result and is
+/// never sent again; a failed wait is the result too (the reset was accepted: see `error::operation`).
+template <class Caller>
+    requires sync_caller_of<Caller, reset> && sync_caller_of<Caller, get_task> && sync_caller_of<Caller, get_system>
+result<reset_outcome> reset_and_wait(Caller& caller, const computer_system& system, reset_type type,
+                                     const polling_policy& policy = {}, const wait_observer& observer = {}) {
+    const auto clock = serverops::detail::clock_of(caller);
+    const auto start = clock.now();
+    BOOST_OUTCOME_TRY(auto sent, caller.call(reset::of(system, type), call_options{}));
+    return wait_after_reset(caller, system, std::move(sent), detail::remaining(policy, start, clock.now()), clock,
+                            observer);
 }
 
 // ---------------------------------------------------------------- async
