@@ -173,7 +173,10 @@ inline int run_power(session_type& s, redfish::reset_type type, const std::vecto
             stopped_by = stop_signal::received();
             r.not_sent = true;  // stopped after the read: nothing was sent
         } else {
-            if (!any_answer && is_fatal(sent.error()) && !sent.error().may_have_executed) {
+            // A reset type the system does not allow is that system's failure (its resource was read), not the
+            // API's.
+            const bool refused = sent.error().is(serverops::errc::invalid_request);
+            if (!any_answer && !refused && is_fatal(sent.error()) && !sent.error().may_have_executed) {
                 // Nothing was sent anywhere and the API cannot be used: one error, exit 3.
                 return fail(sent.error());
             }

@@ -1979,4 +1979,233 @@ TEST(cli_emulator, a_realistic_profile_rides_out_a_transient_500_with_progress_a
     EXPECT_TRUE(contains(str(doc.at("results").as_array().at(0), "error"), "deadline exceeded")) << late;
 }
 
+// ------------------------------------------------------------------------------------------------ Redfish
+
+constexpr std::string_view redfish_password = "redfish-demo";  // the emulator's demo credentials
+
+env_map redfish_env(const testing_ns::full_emulator& e, std::string password = std::string(redfish_password)) {
+    return {{"REDFISH_BASE_URL", e.redfish_base_url()}, {"REDFISH_USERNAME", "admin"}, {"REDFISH_PASSWORD", password}};
+}
+
+/// Every line of both streams holds neither the password nor a session token the emulator handed out.
+::testing::AssertionResult no_redfish_secret(const run_result& r) {
+    for (const std::string& text : {r.out, r.err})
+        if (contains(text, redfish_password) || contains(text, "X-Auth-Token") || contains(text, "Basic "))
+            return ::testing::AssertionFailure() << "a secret reached the output:\n" << r;
+    return ::testing::AssertionSuccess();
+}
+
+TEST_F(cli, redfish_systems_and_one_system) {
+    const auto env = redfish_env(emu);
+    auto list = run_cli({"redfish", "systems"}, env);
+    EXPECT_EQ(list.exit_code, 0) << list;
+    EXPECT_EQ(list.out_lines(), (std::vector<std::string>{"1", "2"})) << list;
+    auto list_json = run_cli({"redfish", "systems", "--json"}, env);
+    ASSERT_TRUE(json_document(list_json.out)) << list_json;
+    EXPECT_EQ(str(list_json.doc().at("systems").as_array().at(1), "uri"), "/redfish/v1/Systems/2") << list_json;
+
+    auto one = run_cli({"redfish", "system", "1"}, env);
+    EXPECT_EQ(one.exit_code, 0) << one;
+    EXPECT_TRUE(one.out.starts_with("1: On (Emulated Server)\n  reset types: On ForceOff")) << one;
+    emu.redfish().set_power_state("2", testing_ns::redfish_power::off);
+    auto two = run_cli({"redfish", "system", "2", "--json"}, env);
+    EXPECT_EQ(two.exit_code, 0) << two;
+    EXPECT_EQ(str(two.doc(), "id"), "2") << two;
+    EXPECT_EQ(str(two.doc(), "power_state"), "Off") << two;
+    EXPECT_EQ(str(two.doc(), "reset_action_info"), "/redfish/v1/Systems/2/ResetActionInfo") << two;
+
+    auto missing = run_cli({"redfish", "system", "nope"}, env);
+    EXPECT_EQ(missing.exit_code, 1) << missing;  // the service answered: not found
+    EXPECT_TRUE(contains(missing.err, "Base.1.13.ResourceMissingAtURI")) << missing;
+    for (auto* r : {&list, &list_json, &one, &two, &missing}) EXPECT_TRUE(no_redfish_secret(*r));
+    EXPECT_EQ(emu.redfish().active_sessions(), 0u) << "every run deletes its session";
+    EXPECT_EQ(emu.redfish().logins(), emu.redfish().logouts());
+}
+
+TEST_F(cli, redfish_power_is_a_desired_state_and_each_reset_is_sent_once) {
+    const auto env = redfish_env(emu);
+    // Both On: `power on` sends nothing.
+    auto on = run_cli({"redfish", "power", "on", "1", "2", "--json"}, env);
+    EXPECT_EQ(on.exit_code, 0) << on;
+    const auto on_doc = on.doc();  // the rows below refer into it
+    ASSERT_TRUE(on_doc.is_object()) << on;
+    for (auto& row : on_doc.at("results").as_array()) {
+        EXPECT_EQ(str(row, "outcome"), "unchanged") << on;
+        EXPECT_EQ(str(row, "power_state"), "On") << on;
+        EXPECT_FALSE(row.at("accepted").as_bool()) << on;
+    }
+    EXPECT_EQ(emu.redfish().reset_requests("1") + emu.redfish().reset_requests("2"), 0u);
+
+    // ForceOff with --wait: system 1 answers 204 (power state polled), system 2 202 (its task monitor polled).
+    auto off = run_cli(args({"redfish", "power", "force-off", "1", "2", "--json"}, fast_wait), env);
+    EXPECT_EQ(off.exit_code, 0) << off;
+    ASSERT_TRUE(json_document(off.out)) << off;
+    const auto rows = off.doc().at("results").as_array();
+    ASSERT_EQ(rows.size(), 2u) << off;
+    for (auto& row : rows) {
+        EXPECT_EQ(str(row, "reset_type"), "ForceOff") << off;
+        EXPECT_TRUE(row.at("accepted").as_bool()) << off;
+        EXPECT_EQ(str(row, "outcome"), "changed") << off;
+        EXPECT_EQ(str(row, "from"), "On") << off;
+        EXPECT_EQ(str(row, "power_state"), "Off") << off;
+    }
+    EXPECT_EQ(str(rows.at(1), "task_state"), "Completed") << off;
+    EXPECT_EQ(emu.redfish().reset_requests("1"), 1u);
+    EXPECT_EQ(emu.redfish().reset_requests("2"), 1u);
+
+    // Again: unchanged, nothing sent. Then a graceful restart of both is always sent and waited until On.
+    auto again = run_cli({"redfish", "power", "graceful-shutdown", "1", "2"}, env);
+    EXPECT_EQ(again.exit_code, 0) << again;
+    EXPECT_EQ(again.out, "1: unchanged (already Off)\n2: unchanged (already Off)\n") << again;
+    auto restart = run_cli(args({"redfish", "power", "graceful-restart", "1", "2"}, fast_wait), env);
+    EXPECT_EQ(restart.exit_code, 0) << restart;
+    EXPECT_TRUE(contains(restart.out, "1: GracefulRestart accepted (was Off), now On - confirmed")) << restart;
+    EXPECT_TRUE(contains(restart.out, "2: GracefulRestart accepted (was Off), now On - confirmed")) << restart;
+    EXPECT_EQ(emu.redfish().accepted_resets("1"), (std::vector<std::string>{"ForceOff", "GracefulRestart"}));
+    EXPECT_EQ(emu.redfish().accepted_resets("2"), (std::vector<std::string>{"ForceOff", "GracefulRestart"}));
+    EXPECT_EQ(emu.redfish().power_state("1"), testing_ns::redfish_power::on);
+    for (auto* r : {&on, &off, &again, &restart}) EXPECT_TRUE(no_redfish_secret(*r));
+    EXPECT_EQ(emu.redfish().active_sessions(), 0u);
+}
+
+TEST_F(cli, redfish_power_failures_are_per_system_and_refused_types_are_never_sent) {
+    const auto env = redfish_env(emu);
+    // An unknown system fails alone; the known one is reset.
+    auto mixed = run_cli({"redfish", "power", "force-off", "nope", "1", "--json"}, env);
+    EXPECT_EQ(mixed.exit_code, 1) << mixed;
+    const auto rows = mixed.doc().at("results").as_array();
+    ASSERT_EQ(rows.size(), 2u) << mixed;
+    EXPECT_TRUE(contains(str(rows.at(0), "error"), "not found")) << mixed;
+    EXPECT_FALSE(rows.at(0).at("accepted").as_bool()) << mixed;
+    EXPECT_TRUE(rows.at(1).at("accepted").as_bool()) << mixed;
+    EXPECT_EQ(emu.redfish().reset_requests("1"), 1u);
+}
+
+TEST(cli_redfish, a_reset_type_the_system_does_not_allow_is_refused_before_sending) {
+    // System 1 lists its allowed values beside the target, system 2 in an ActionInfo resource (OpenBMC).
+    testing_ns::full_emulator::options o;
+    o.redfish.systems[0].allowable = {"On", "ForceOff"};
+    o.redfish.systems[1].allowable = {"On", "ForceOff"};
+    testing_ns::full_emulator emu(o);
+    ASSERT_TRUE(emu.start());
+    for (std::string id : {"1", "2"}) {
+        auto r = run_cli({"redfish", "power", "nmi", id}, redfish_env(emu));
+        EXPECT_EQ(r.exit_code, 1) << r;
+        EXPECT_TRUE(contains(r.out, id + ": Nmi failed")) << r;
+        EXPECT_TRUE(contains(r.out, "On, ForceOff")) << "names the allowed values: " << r;
+        EXPECT_EQ(emu.redfish().reset_requests(id), 0u) << r;
+    }
+    // --force skips the power-state comparison, never the allowed values.
+    auto forced = run_cli({"redfish", "power", "force-restart", "2", "--force"}, redfish_env(emu));
+    EXPECT_EQ(forced.exit_code, 1) << forced;
+    EXPECT_EQ(emu.redfish().reset_requests("2"), 0u) << forced;
+}
+
+TEST_F(cli, redfish_usage_errors_exit_2_and_send_nothing) {
+    const auto env = redfish_env(emu);
+    const std::vector<std::vector<std::string>> cases = {
+        {"redfish"},
+        {"redfish", "reboot", "1"},
+        {"redfish", "power"},
+        {"redfish", "power", "on"},
+        {"redfish", "power", "off", "1"},        // the word is force-off or graceful-shutdown
+        {"redfish", "power", "on", "1", "1"},    // twice would reset it twice
+        {"redfish", "power", "on", "1", ""},
+        {"redfish", "power", "on", "1", "--timeout", "5"},
+        {"redfish", "power", "on", "1", "--wait", "--timeout", "-1"},
+        {"redfish", "system"},
+        {"redfish", "system", "1", "2"},
+        {"redfish", "system", "1", "--wait"},
+        {"redfish", "systems", "--auth", "digest"},
+        {"redfish", "systems", "--force"},
+    };
+    for (const auto& argv : cases) {
+        auto r = run_cli(argv, env);
+        EXPECT_EQ(r.exit_code, 2) << shown(argv) << r;
+        EXPECT_TRUE(r.out.empty()) << r;
+        EXPECT_EQ(r.err_lines().size(), 1u) << r;
+    }
+    auto no_credentials = run_cli({"redfish", "systems"}, {{"REDFISH_BASE_URL", emu.redfish_base_url()}});
+    EXPECT_EQ(no_credentials.exit_code, 2) << no_credentials;
+    EXPECT_TRUE(contains(no_credentials.err, "REDFISH_USERNAME and REDFISH_PASSWORD")) << no_credentials;
+    EXPECT_EQ(emu.request_count(), 0u);
+}
+
+TEST_F(cli, redfish_wrong_password_exits_3_in_every_auth_mode_without_echoing_it) {
+    const std::string wrong = "Wr0ng-Secret-42";
+    for (std::string mode : {"auto", "session", "basic"}) {
+        auto r = run_cli({"redfish", "power", "force-off", "1", "--auth", mode}, redfish_env(emu, wrong));
+        EXPECT_EQ(r.exit_code, 3) << mode << r;
+        EXPECT_TRUE(r.out.empty()) << r;
+        EXPECT_TRUE(contains(r.err, "unauthorized") || contains(r.err, "401")) << r;
+        EXPECT_FALSE(contains(r.out + r.err, wrong)) << r;
+    }
+    EXPECT_EQ(emu.redfish().reset_requests("1"), 0u);
+    // Basic with the right password: no session is created.
+    const auto logins = emu.redfish().logins();  // the failed session logins above
+    auto basic = run_cli({"redfish", "system", "1", "--auth", "basic"}, redfish_env(emu));
+    EXPECT_EQ(basic.exit_code, 0) << basic;
+    EXPECT_EQ(emu.redfish().logins(), logins);
+    EXPECT_TRUE(no_redfish_secret(basic));
+}
+
+TEST_F(cli, redfish_a_wait_past_its_timeout_exits_1_and_a_signal_prints_what_was_reset) {
+    emu.redfish().set_transition(std::chrono::hours(2));  // PoweringOff until the clock jumps
+    auto late = run_cli({"redfish", "power", "graceful-shutdown", "1", "--json", "--wait", "--timeout", "0.5",
+                         "--poll-interval", "0.1"},
+                        redfish_env(emu));
+    EXPECT_EQ(late.exit_code, 1) << late;
+    const auto row = late.doc().at("results").as_array().at(0);
+    EXPECT_TRUE(row.at("accepted").as_bool()) << late;
+    EXPECT_TRUE(contains(str(row, "error"), "PoweringOff")) << "names the last known state: " << late;
+    EXPECT_EQ(emu.redfish().reset_requests("1"), 1u);
+    emu.advance(std::chrono::hours(3));
+
+    for (int sig : {SIGINT, SIGTERM}) {
+        auto run = interrupt_wait(args({"redfish", "power", "graceful-restart", "1"}, long_wait), redfish_env(emu), sig);
+        EXPECT_EQ(run.result.exit_code, 128 + sig) << run.result;
+        EXPECT_LT(run.exit_took, 1s) << run.result;
+        EXPECT_TRUE(run.result.out.starts_with("1: GracefulRestart accepted")) << run.result;
+        EXPECT_TRUE(contains(run.result.out, "not confirmed")) << run.result;
+        EXPECT_TRUE(contains(run.result.err, sig == SIGINT ? "interrupted by SIGINT" : "interrupted by SIGTERM"))
+            << run.result;
+        emu.advance(std::chrono::hours(3));
+    }
+    EXPECT_EQ(emu.redfish().reset_requests("1"), 3u) << "one reset per run, never resent";
+}
+
+TEST(cli_tls, redfish_over_tls_verifies_the_bmc) {
+    testing_ns::full_emulator::options o;
+    auto tls = testing_ns::make_self_signed_tls("localhost");
+    ASSERT_TRUE(tls);
+    o.tls = tls.value();
+    testing_ns::full_emulator emu(o);
+    ASSERT_TRUE(emu.start());
+    ASSERT_TRUE(emu.redfish_base_url().starts_with("https://127.0.0.1:"));
+    temp_file ca(o.tls->certificate_chain_pem);
+    auto ok = run_cli(args({"redfish", "power", "force-off", "1", "--ca-file", ca.path()}, fast_wait), redfish_env(emu));
+    EXPECT_EQ(ok.exit_code, 0) << ok;
+    EXPECT_TRUE(contains(ok.out, "1: ForceOff accepted (was On), now Off - confirmed")) << ok;
+    const auto before = emu.request_count();
+    auto untrusted = run_cli({"redfish", "power", "on", "1"}, redfish_env(emu));
+    EXPECT_EQ(untrusted.exit_code, 3) << untrusted;
+    EXPECT_TRUE(contains(untrusted.err, "TLS failure")) << untrusted;
+    EXPECT_EQ(emu.request_count(), before) << "no request passed an unverified handshake";
+}
+
+TEST(cli_emulator, serves_redfish_with_its_demo_credentials_and_power_transition) {
+    with_cli_emulator({"--power-transition", "0.2"}, [](const std::string& banner) {
+        const auto url = word_after(banner, "REDFISH_BASE_URL=");
+        ASSERT_TRUE(url.starts_with("http://127.0.0.1:")) << banner;
+        EXPECT_EQ(word_after(banner, "REDFISH_USERNAME="), "admin");
+        EXPECT_TRUE(contains(banner, "Redfish power transition 0.2s")) << banner;
+        env_map env{{"REDFISH_BASE_URL", url},
+                    {"REDFISH_USERNAME", "admin"},
+                    {"REDFISH_PASSWORD", word_after(banner, "REDFISH_PASSWORD=")}};
+        auto r = run_cli(args({"redfish", "power", "graceful-shutdown", "1"}, fast_wait), env);
+        EXPECT_EQ(r.exit_code, 0) << r;
+        EXPECT_TRUE(contains(r.out, "now Off - confirmed")) << r;
+    });
+}
+
 }  // namespace

@@ -199,7 +199,7 @@ public:
     void set_power_state(std::string_view id, redfish_power p) {
         std::lock_guard lock(mutex_);
         if (auto* s = find(id)) {
-            s->state = p;
+            s->state = s->final_state = p;  // settle() recomputes `state` from `final_state`
             s->phases.clear();
         }
     }
