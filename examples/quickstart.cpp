@@ -7,6 +7,9 @@
 #include <serverops/clc/session.hpp>
 #include <serverops/plan.hpp>
 #include <serverops/plan/adapters.hpp>
+#include <serverops/redfish.hpp>
+#include <serverops/redfish/desired_state.hpp>
+#include <serverops/redfish/session.hpp>
 #include <serverops/testing/full_emulator.hpp>
 #include <serverops/ucs.hpp>
 #include <serverops/ucs/session.hpp>
@@ -116,6 +119,48 @@ bool tour_ucs(const std::string& base_url) {
     return ok;
 }
 
+// Redfish, the BMC of a physical server: read a system, power it off and on again as a desired state (a second
+// `On` is unchanged, nothing sent), each reset posted once to the target the system advertises and waited for.
+bool tour_redfish(const std::string& base_url) {
+    namespace redfish = serverops::redfish;
+    std::cout << "\n== DMTF Redfish at " << base_url << "\n";
+    auto endpoint = serverops::parse_endpoint(base_url);
+    auto context = redfish::context::from_base_url(base_url);
+    if (!endpoint || !context) return false;
+    // auth auto: the service root links a SessionService, so a session (X-Auth-Token) is created, and deleted when
+    // `bmc` ends.
+    redfish::session<serverops::beast_sync_transport> bmc(serverops::beast_sync_transport(endpoint.value()),
+                                                          {"admin", "redfish-demo"}, context.value());
+    serverops::polling_policy polling;
+    polling.interval = 50ms;
+    polling.timeout = 10s;
+    bool ok = true;
+    for (std::string id : {"1", "2"}) {
+        redfish::get_system system;
+        system.id = id;
+        auto before = bmc.call(system);
+        if (!before) {
+            std::cout << "-- system " << id << ": " << before.error() << '\n';
+            return false;
+        }
+        std::cout << "-- system " << id << ": " << before.value().power_state_text << '\n';
+        for (auto type : {redfish::reset_type::graceful_shutdown, redfish::reset_type::on, redfish::reset_type::on}) {
+            auto r = redfish::ensure_power_and_wait(bmc, system, type, polling);
+            std::cout << "    " << type << ": ";
+            if (!r) {
+                std::cout << r.error().message() << '\n';
+                ok = false;
+                continue;
+            }
+            std::cout << to_string(r.value().outcome);
+            if (r.value().reset && r.value().reset->finished_task) std::cout << " (task monitor polled)";
+            if (r.value().reset && r.value().reset->system) std::cout << ", now " << r.value().reset->system->power_state_text;
+            std::cout << '\n';
+        }
+    }
+    return ok;
+}
+
 // A maintenance window across the three systems, as `serverops plan` runs it from a file: check (sends nothing),
 // apply (changes only what differs, batch by batch, journaled), then revert (restores what this plan changed).
 bool tour_plan(const serverops::testing::full_emulator& emu) {
@@ -181,7 +226,7 @@ bool tour_plan(const serverops::testing::full_emulator& emu) {
 }  // namespace
 
 int main() {
-    serverops::testing::full_emulator emulator;  // CenturyLink Cloud, Alien4Cloud and UCS on one loopback port
+    serverops::testing::full_emulator emulator;  // CenturyLink Cloud, Alien4Cloud, UCS and Redfish on one port
     if (auto started = emulator.start(); !started) {
         std::cerr << "emulator: " << started.error() << '\n';
         return 3;
@@ -190,6 +235,7 @@ int main() {
     bool ok = tour_clc(emulator.clc_base_url(), emulator.settings().clc);
     ok &= tour_a4c(emulator.a4c_base_url());
     ok &= tour_ucs(emulator.ucs_base_url());
+    ok &= tour_redfish(emulator.redfish_base_url());
     ok &= tour_plan(emulator);
     std::cout << (ok ? "\nquickstart: all steps succeeded\n" : "\nquickstart: a step failed\n");
     return ok ? 0 : 1;

@@ -1906,6 +1906,7 @@ TEST(cli_emulator, timing_fault_and_seed_values_are_usage_errors_naming_the_item
         {"--job-duration", "-1"},         {"--job-duration", "30:40"},       {"--job-duration", "nan"},
         {"--job-duration", ""},           {"--job-duration", "1e3"},         {"--job-duration", "86401"},
         {"--switch-window", "5:1"},       {"--switch-window", "inf"},        {"--switch-window", "0x10"},
+        {"--power-transition", "-0.1"},   {"--power-transition", "1:1"},     {"--power-transition", "1e2"},
         {"--faults", ""},                 {"--faults", "teapot=once"},       {"--faults", "500=2"},
         {"--faults", "500=once,,429=0.1"}, {"--faults", "500=once\x1b[2J"},  {"--faults", "500=once,500=0.5"},
         {"--faults", "500=once:colour=red"}, {"--faults", "latency=9999999999999999999ms"},
@@ -1923,11 +1924,11 @@ TEST(cli_emulator, timing_fault_and_seed_values_are_usage_errors_naming_the_item
 }
 
 TEST(cli_emulator, the_run_line_shows_the_settings_to_replay_it) {
-    with_cli_emulator({"--job-duration", "1.5:0.5", "--switch-window", "1", "--faults",
+    with_cli_emulator({"--job-duration", "1.5:0.5", "--switch-window", "1", "--power-transition", "2.25", "--faults",
                        "500=once:path=/status/:method=GET,latency=10ms..50ms", "--seed", "16"},
                       [](const std::string& banner) {
-        EXPECT_TRUE(contains(banner, "Run:  jobs 1.5s (+/- 0.5s), UCS switch window 1s, faults "
-                                     "500=once:path=/status/:method=GET,latency=10ms..50ms, seed 16\n"))
+        EXPECT_TRUE(contains(banner, "Run:  jobs 1.5s (+/- 0.5s), UCS switch window 1s, Redfish power transition 2.25s, "
+                                     "faults 500=once:path=/status/:method=GET,latency=10ms..50ms, seed 16\n"))
             << banner;
         auto u = run_cli({"ucs", "mode", "set", "maintenance", "--json"}, {{"UCS_BASE_URL", word_after(banner, "UCS_BASE_URL=")}});
         EXPECT_EQ(u.exit_code, 0) << u;
@@ -1935,7 +1936,9 @@ TEST(cli_emulator, the_run_line_shows_the_settings_to_replay_it) {
         EXPECT_EQ(during.exit_code, 3) << "the 1 s switching window answers 503: " << during;
     });
     with_cli_emulator({}, [](const std::string& banner) {
-        EXPECT_TRUE(contains(banner, "Run:  jobs 0.15s, UCS switch window 0.2s, faults none, seed ")) << banner;
+        EXPECT_TRUE(contains(banner, "Run:  jobs 0.15s, UCS switch window 0.2s, Redfish power transition 0.1s, "
+                                     "faults none, seed "))
+            << banner;
     });
 }
 
