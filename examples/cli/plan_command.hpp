@@ -19,6 +19,8 @@
 #include <serverops/clc/session.hpp>
 #include <serverops/plan.hpp>
 #include <serverops/plan/adapters.hpp>
+#include <serverops/plan/redfish_adapter.hpp>
+#include <serverops/redfish/session.hpp>
 #include <serverops/ucs/session.hpp>
 
 #include <fcntl.h>
@@ -42,6 +44,7 @@ using transport = serverops::beast_sync_transport;
 using clc_session = serverops::clc::session<transport>;
 using a4c_session = serverops::a4c::session<transport>;
 using ucs_session = serverops::ucs::session<transport>;
+using redfish_session = serverops::redfish::session<transport>;
 
 inline constexpr std::string_view help_command = "serverops plan --help";
 inline constexpr std::string_view default_audit_path = "serverops-audit.jsonl";
@@ -211,9 +214,24 @@ public:
                 if (!sys.base_url) sys.base_url = conn.base_url;
                 break;
             }
-            case plan::system_kind::redfish:
-                // The Redfish module binds here (plan::system_binding over its session) once it lands.
-                return where + "Redfish steps are not supported by this build yet";
+            case plan::system_kind::redfish: {
+                auto user = env("REDFISH_USERNAME");
+                auto password = env("REDFISH_PASSWORD");
+                if (!user || !password)
+                    return where + "REDFISH_USERNAME and REDFISH_PASSWORD must be set in the environment";
+                auto conn = make_connection(with_url, "REDFISH_BASE_URL", {});
+                if (!conn.error.empty()) return where + conn.error;
+                auto ctx = serverops::redfish::context::from_base_url(conn.base_url);
+                if (!ctx) return where + "invalid base URL: " + ctx.error().detail;
+                auto opts = conn.session_options<serverops::redfish::session_options>();
+                opts.clock = stoppable_clock();
+                opts.auth = serverops::redfish::auth_mode::automatic;
+                redfish_.push_back(std::make_unique<redfish_session>(transport(conn.endpoint, conn.transport),
+                                                                     serverops::redfish::credentials{*user, *password},
+                                                                     std::move(ctx).value(), std::move(opts)));
+                systems.bind(name, plan::make_redfish_binding(*redfish_.back(), poll));
+                break;
+            }
             }
         }
         return {};
@@ -223,6 +241,7 @@ private:
     std::vector<std::unique_ptr<clc_session>> clc_;
     std::vector<std::unique_ptr<a4c_session>> a4c_;
     std::vector<std::unique_ptr<ucs_session>> ucs_;
+    std::vector<std::unique_ptr<redfish_session>> redfish_;
 };
 
 // ---------------------------------------------------------------- print

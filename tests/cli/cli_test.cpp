@@ -1759,6 +1759,46 @@ protected:
                emu.request_count("POST", "/maintenance") + emu.request_count("PUT", "") +
                emu.request_count("DELETE", "");
     }
+    env_map redfish_plan_env() const {
+        env_map e = plan_env();
+        e["REDFISH_USERNAME"] = "admin";
+        e["REDFISH_PASSWORD"] = std::string(redfish_password);
+        return e;
+    }
+
+    /// Waits (at most 10 s) until the emulator has received `n` requests `method` whose target contains `path`.
+    bool received(std::string_view method, std::string_view path, std::size_t n) const {
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (emu.request_count(method, path) < n) {
+            if (std::chrono::steady_clock::now() >= deadline) return false;
+            std::this_thread::sleep_for(10ms);
+        }
+        return true;
+    }
+
+    /// The `sent` audit lines of a step, as "ACTION TARGET", in the order written.
+    static std::vector<std::string> sent_lines(const plan_files& f, std::string_view step) {
+        std::vector<std::string> out;
+        for (auto& l : plan_files::lines(f.audit()))
+            if (str(l, "step") == step && str(l, "result") == "sent")
+                out.push_back(str(l, "action") + " " + str(l, "target"));
+        return out;
+    }
+
+    static constexpr std::string_view redfish_password = "redfish-demo";
+
+    /// Turns a Redfish system Off through a plan of its own (the module's set_power_state does not outlast the next
+    /// request: it settles back to the last reset's final state). Its reset is counted by the module.
+    void redfish_off(const std::string& id) {
+        plan_files off(R"({"name":"off","steps":[{"id":"off","system":"redfish","action":"power",)"
+                       R"("operation":"ForceOff","systems":[")" + id + R"("]}]})");
+        auto env = redfish_plan_env();
+        env["REDFISH_BASE_URL"] = emu.redfish_base_url();
+        auto r = run_cli(plan_args("apply", off), env);
+        ASSERT_EQ(r.exit_code, 0) << r;
+        ASSERT_EQ(emu.redfish().power_state(id), testing_ns::redfish_power::off);
+    }
+
     void expect_prior_state() {
         for (auto id : {"WA1ALIASWB01", "WA1ALIASWB02", "WA1ALIASWB03"}) EXPECT_FALSE(in_maintenance(id)) << id;
         EXPECT_TRUE(in_maintenance("WA1ALIASWB06")) << "unchanged targets are never touched";
@@ -1893,6 +1933,165 @@ TEST_F(cli_plan, an_invalid_plan_exits_2_naming_the_json_path_and_sends_nothing)
         EXPECT_TRUE(contains(r.err, path)) << text << ": " << r;
     }
     EXPECT_EQ(emu.request_count(), 0u);
+}
+
+TEST_F(cli_plan, a_redfish_step_is_applied_and_reverted_and_a_system_already_on_receives_no_reset) {
+    plan_files f(R"({"name":"bmc","reason":"CHG-7","systems":{"redfish":{"base_url":")" + emu.redfish_base_url() +
+                 R"("}},"steps":[{"id":"bmc-on","system":"redfish","action":"power","operation":"On",)"
+                 R"("systems":["1","2"],"max_unavailable":1}]})");
+    const auto env = redfish_plan_env();
+    redfish_off("1");  // "2" stays On: unchanged
+    ASSERT_EQ(emu.redfish().reset_requests("1"), 1u);
+
+    auto check = run_cli({"plan", "check", f.plan()}, env);
+    ASSERT_EQ(check.exit_code, 0) << check;
+    EXPECT_TRUE(contains(check.out, "1: would change Off -> On")) << check;
+    EXPECT_TRUE(contains(check.out, "2: unchanged (already On)")) << check;
+    EXPECT_TRUE(contains(check.out, R"(POST /redfish/v1/Systems/1/Actions/ComputerSystem.Reset {"ResetType":"On"})"))
+        << check;
+
+    auto apply = run_cli(plan_args("apply", f, {"--json"}), env);
+    ASSERT_EQ(apply.exit_code, 0) << apply;
+    ASSERT_TRUE(json_document(apply.out)) << apply;
+    const auto doc = apply.doc();
+    const auto& targets = doc.at("steps").at(0).at("targets").as_array();
+    ASSERT_EQ(targets.size(), 2u) << apply;
+    EXPECT_EQ(str(targets.at(0), "result"), "changed") << apply;
+    EXPECT_EQ(str(targets.at(0), "from"), "Off") << apply;
+    EXPECT_EQ(str(targets.at(1), "result"), "unchanged") << apply;
+    EXPECT_EQ(emu.redfish().power_state("1"), testing_ns::redfish_power::on) << "confirmed only once On";
+    EXPECT_EQ(emu.redfish().reset_requests("1"), 2u);
+    EXPECT_EQ(emu.redfish().reset_requests("2"), 0u) << "a system already On receives no reset";
+
+    auto revert = run_cli(plan_args("revert", f), env);
+    ASSERT_EQ(revert.exit_code, 0) << revert;
+    EXPECT_EQ(emu.redfish().power_state("1"), testing_ns::redfish_power::off) << "the prior PowerState is restored";
+    EXPECT_EQ(emu.redfish().accepted_resets("1"), (std::vector<std::string>{"ForceOff", "On", "GracefulShutdown"}));
+    EXPECT_EQ(emu.redfish().reset_requests("2"), 0u) << "unchanged systems are left as they are";
+    EXPECT_EQ(emu.redfish().power_state("2"), testing_ns::redfish_power::on);
+    EXPECT_EQ(emu.redfish().active_sessions(), 0u) << "every session the CLI opened was deleted";
+    for (auto& l : plan_files::lines(f.audit())) EXPECT_EQ(l.at("system"), "redfish");
+    std::ifstream audit(f.audit());
+    const std::string audit_text((std::istreambuf_iterator<char>(audit)), std::istreambuf_iterator<char>());
+    EXPECT_FALSE(contains(check.out + check.err + apply.out + apply.err + revert.out + revert.err + audit_text,
+                          redfish_password));
+}
+
+TEST_F(cli_plan, within_maintenance_each_batch_enters_operates_and_leaves_before_the_next_batch_starts) {
+    for (auto id : {"WA1ALIASDB01", "WA1ALIASDB02"}) emu.clc().add_server(id, serverops::clc::power_state::started);
+    plan_files f(R"({"name":"db","reason":"CHG-8","systems":{"clc":{"base_url":")" + emu.clc_base_url() +
+                 R"("}},"steps":[{"id":"db","system":"clc","action":"power","operation":"reboot",)"
+                 R"("servers":["WA1ALIASDB01","WA1ALIASDB02"],"max_unavailable":1,"within_maintenance":true}]})");
+    const auto env = plan_env();
+    emu.clc().hang_jobs_for("WA1ALIASDB02");  // the second batch stops at its first job
+    child c(plan_args("apply", f), env);
+    ASSERT_TRUE(c.started());
+    // When the second batch's first POST arrives, the first batch is done on the server: its three jobs ran.
+    ASSERT_TRUE(received("POST", "/startMaintenance", 2));
+    EXPECT_EQ(emu.request_count("POST", "/reboot"), 1u);
+    EXPECT_EQ(emu.request_count("POST", "/stopMaintenance"), 1u);
+    EXPECT_FALSE(in_maintenance("WA1ALIASDB01")) << "batch 1 left maintenance before batch 2 started";
+    EXPECT_FALSE(in_maintenance("WA1ALIASDB02")) << "its job has not run";
+    emu.clc().clear_job_faults();
+    const auto done = c.finish();
+    ASSERT_EQ(done.exit_code, 0) << done;
+    EXPECT_EQ(emu.request_count("POST", "/startMaintenance"), 2u);
+    EXPECT_EQ(emu.request_count("POST", "/reboot"), 2u);
+    EXPECT_EQ(emu.request_count("POST", "/stopMaintenance"), 2u);
+    for (auto id : {"WA1ALIASDB01", "WA1ALIASDB02"}) EXPECT_FALSE(in_maintenance(id)) << id;
+    EXPECT_EQ(sent_lines(f, "db"),
+              (std::vector<std::string>{"maintenance on WA1ALIASDB01", "power reboot WA1ALIASDB01",
+                                        "maintenance off WA1ALIASDB01", "maintenance on WA1ALIASDB02",
+                                        "power reboot WA1ALIASDB02", "maintenance off WA1ALIASDB02"}));
+}
+
+TEST_F(cli_plan, each_batch_job_is_done_on_the_server_before_the_next_batch_is_posted) {
+    plan_files f(window());  // web: WB01+WB02, then WB03 (WB06 unchanged, dropped before cutting the batches)
+    const auto env = plan_env();
+    emu.clc().hang_jobs_for("WA1ALIASWB03");
+    child c(plan_args("apply", f), env);
+    ASSERT_TRUE(c.started());
+    ASSERT_TRUE(received("POST", "/startMaintenance", 2));
+    for (auto id : {"WA1ALIASWB01", "WA1ALIASWB02"})
+        EXPECT_TRUE(in_maintenance(id)) << id << ": the first batch's job had succeeded before the second POST";
+    EXPECT_FALSE(in_maintenance("WA1ALIASWB03"));
+    emu.clc().clear_job_faults();
+    const auto done = c.finish();
+    ASSERT_EQ(done.exit_code, 0) << done;
+    EXPECT_EQ(emu.request_count("POST", "/startMaintenance"), 2u);
+    EXPECT_EQ(sent_lines(f, "web"), (std::vector<std::string>{"maintenance on WA1ALIASWB01",
+                                                              "maintenance on WA1ALIASWB02",
+                                                              "maintenance on WA1ALIASWB03"}));
+}
+
+TEST_F(cli_plan, check_across_all_four_systems_sends_no_state_changing_request) {
+    for (auto id : {"WA1ALIASDB01", "WA1ALIASDB02"}) emu.clc().add_server(id, serverops::clc::power_state::started);
+    std::string text = window();
+    text.resize(text.size() - 2);  // reopen the steps array: add a CLC power step and two Redfish steps
+    text += R"(,{"id":"db","system":"clc","action":"power","operation":"reboot","servers":["WA1ALIASDB01","WA1ALIASDB02"],)"
+            R"("max_unavailable":1,"within_maintenance":true},)"
+            R"({"id":"bmc-on","system":"redfish","action":"power","operation":"On","systems":["1","2"]},)"
+            R"({"id":"bmc-restart","system":"redfish","action":"power","operation":"ForceRestart","systems":["2"]}]})";
+    plan_files f(text);
+    redfish_off("2");
+    const auto resets = emu.request_count("POST", "/Actions/");
+    auto env = redfish_plan_env();
+    env["REDFISH_BASE_URL"] = emu.redfish_base_url();  // the plan leaves the Redfish URL to the environment
+
+    auto check = run_cli({"plan", "check", f.plan()}, env);
+    ASSERT_EQ(check.exit_code, 0) << check;
+    EXPECT_TRUE(contains(check.out, "1: unchanged (already On)")) << check;
+    EXPECT_TRUE(contains(check.out, "2: would change Off -> On")) << check;
+    EXPECT_TRUE(contains(check.out, "2: not reversible (ForceRestart)")) << check;
+    EXPECT_TRUE(contains(check.out, "WA1ALIASDB01: not reversible (reboot)")) << check;
+    EXPECT_TRUE(contains(check.out, R"({"ResetType":"ForceRestart"})")) << check;
+    EXPECT_EQ(state_changes() - emu.request_count("DELETE", ""), 0u) << "no CLC, Alien4Cloud or UCS change";
+    EXPECT_EQ(emu.request_count("DELETE", ""), emu.request_count("DELETE", "/redfish/v1/SessionService/Sessions/"))
+        << "the only DELETEs are the Redfish sessions' logouts";
+    EXPECT_EQ(emu.request_count("POST", "/Actions/"), resets) << "no Redfish reset";
+    EXPECT_EQ(emu.redfish().reset_requests("1"), 0u);
+    EXPECT_EQ(emu.redfish().reset_requests("2"), 1u) << "only the ForceOff that set the test up";
+    EXPECT_EQ(emu.redfish().power_state("2"), testing_ns::redfish_power::off);
+    EXPECT_FALSE(emu.a4c().maintenance_enabled());
+    EXPECT_EQ(emu.ucs().mode(), testing_ns::ucs_mode::production);
+    EXPECT_NE(::access(f.journal().c_str(), F_OK), 0) << "check writes no journal";
+    EXPECT_NE(::access(f.audit().c_str(), F_OK), 0) << "nor an audit line";
+}
+
+TEST_F(cli_plan, a_torn_last_journal_line_is_ignored_and_reported_by_status_and_resume) {
+    plan_files f(window());
+    const auto env = plan_env();
+    auto apply = run_cli(plan_args("apply", f), env);
+    ASSERT_EQ(apply.exit_code, 0) << apply;
+    const auto records = plan_files::lines(f.journal()).size();
+    std::string text;
+    {
+        std::ifstream in(f.journal());
+        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    ASSERT_GT(text.size(), 2u);
+    const auto last_start = text.rfind('\n', text.size() - 2) + 1;
+    const auto torn_size = last_start + (text.size() - last_start) / 2;  // a crash in the middle of the last write
+    ASSERT_EQ(::truncate(f.journal().c_str(), static_cast<off_t>(torn_size)), 0);
+    const auto changes = state_changes();
+
+    auto status = run_cli({"plan", "status", f.plan(), "--json"}, env);
+    ASSERT_EQ(status.exit_code, 0) << status;
+    ASSERT_TRUE(json_document(status.out)) << status;
+    EXPECT_EQ(str(status.doc(), "result"), "open") << "the lost run_end leaves the run open: " << status;
+    EXPECT_TRUE(contains(str(status.doc(), "journal_note"), "incomplete: ignored")) << status;
+    EXPECT_TRUE(contains(status.err, "journal: ")) << status;
+
+    auto resume = run_cli(plan_args("resume", f), env);
+    ASSERT_EQ(resume.exit_code, 0) << resume;
+    EXPECT_TRUE(contains(resume.err, "incomplete: ignored")) << "resume reports the torn line: " << resume;
+    EXPECT_EQ(state_changes(), changes) << "everything was confirmed before the tear: nothing is sent again";
+    // The torn bytes were cut before the next append: every line is JSON again, and the run has ended.
+    EXPECT_GE(plan_files::lines(f.journal()).size(), records);
+    auto after = run_cli({"plan", "status", f.plan(), "--json"}, env);
+    ASSERT_TRUE(json_document(after.out)) << after;
+    EXPECT_EQ(str(after.doc(), "result"), "done") << after;
+    EXPECT_FALSE(after.doc().as_object().contains("journal_note")) << after;
 }
 
 }  // namespace

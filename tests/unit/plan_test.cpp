@@ -3,6 +3,10 @@
 // point of a run then resume); the journal file (torn last line, corruption, valid UTF-8) and the audit file.
 #include <serverops/plan.hpp>
 #include <serverops/plan/fake_system.hpp>
+#include <serverops/plan/redfish_adapter.hpp>
+#include <serverops/redfish/session.hpp>
+#include <serverops/testing/emulator/redfish_module.hpp>
+#include <serverops/testing/mock_transport.hpp>
 
 #include <gtest/gtest.h>
 
@@ -761,6 +765,226 @@ TEST(PlanAuditFile, OneValidJsonLinePerWriteWithEveryField) {
 TEST(PlanJournalFile, DefaultPathReplacesTheJsonExtension) {
     EXPECT_EQ(default_journal_path("plans/window.json"), "plans/window.journal.jsonl");
     EXPECT_EQ(default_journal_path("window"), "window.journal.jsonl");
+}
+
+// ------------------------------------------------------------------------------------------------------- redfish
+
+namespace rf = serverops::redfish;
+using serverops::testing::redfish_power;
+
+/// A redfish::session whose mock transport answers from the emulator's Redfish module (no socket); time is fake:
+/// the session's sleeps move the module's clock, so power transitions and task monitors end during a wait.
+class redfish_rig {
+public:
+    serverops::testing::emulator_clock emu_clock{true};
+    serverops::testing::redfish_module bmc;
+    serverops::testing::mock_transport transport;
+    std::unique_ptr<rf::session<serverops::testing::mock_transport&>> session;
+    bound_systems systems;
+
+    explicit redfish_rig(serverops::testing::redfish_options opts = {}) : bmc(emu_clock, std::move(opts)) {
+        transport.set_handler([this](const serverops::http_request& req) -> serverops::result<serverops::http_response> {
+            serverops::header_list headers = req.headers;
+            if (!req.body.empty()) headers.set("Content-Type", req.content_type);
+            serverops::testing::request_view v;
+            v.method = req.method;
+            v.method_name = boost::beast::http::to_string(req.method);
+            v.target = req.target;
+            const auto q = v.target.find('?');
+            v.path = v.target.substr(0, q);
+            if (q != std::string_view::npos) v.query = v.target.substr(q + 1);
+            v.headers = &headers;
+            v.body = req.body;
+            return bmc.handle(v);
+        });
+        rf::session_options o;
+        o.clock = serverops::sync_clock{[this] { return emu_clock.now(); },
+                                        [this](serverops::clock_type::duration d) { emu_clock.advance(d); }};
+        session = std::make_unique<rf::session<serverops::testing::mock_transport&>>(
+            transport, rf::credentials{"admin", "redfish-demo"},
+            rf::context::from_base_url("http://127.0.0.1:8000").value(), std::move(o));
+        serverops::polling_policy poll;
+        poll.interval = std::chrono::milliseconds(20);
+        poll.max_interval = std::chrono::milliseconds(20);
+        systems.bind("redfish", make_redfish_binding(*session, poll));
+    }
+
+    std::size_t resets() const { return bmc.reset_requests("1") + bmc.reset_requests("2"); }
+};
+
+/// The emulator's two systems, both starting in `p` (set_power_state does not outlast the next request: its
+/// settle() goes back to the final state of the last reset).
+serverops::testing::redfish_options both_starting(redfish_power p) {
+    serverops::testing::redfish_options o;
+    for (auto& sys : o.systems) sys.initial = p;
+    return o;
+}
+
+/// System "1" answers 204, system "2" 202 with a task monitor (the emulator's defaults).
+maintenance_plan redfish_plan(std::string_view operation, std::string_view systems = R"(["1","2"])") {
+    std::string text = R"({"name":"bmc-window","reason":"CHG-7","systems":{"redfish":{"base_url":"http://127.0.0.1:8000"}},
+        "steps":[{"id":"bmc","system":"redfish","action":"power","operation":")";
+    text += operation;
+    text += R"(","systems":)";
+    text += systems;
+    text += R"(,"max_unavailable":1}]})";
+    auto p = read_plan(std::string_view(text));
+    EXPECT_TRUE(p) << p.error().message();
+    return p.value();
+}
+
+TEST(PlanRedfish, ASystemAlreadyInTheDesiredStateIsUnchangedAndReceivesNoReset) {
+    for (const char* op : {"On", "ForceOn"}) {
+        redfish_rig rig;  // both systems start On
+        memory_journal j;
+        memory_audit_log a;
+        auto r = run_plan(redfish_plan(op), run_mode::apply, rig.systems, j, a);
+        EXPECT_EQ(r.result, "done") << op << (r.problem ? r.problem->message() : "");
+        for (auto id : {"1", "2"}) {
+            ASSERT_NE(find_target(r, "bmc", id), nullptr);
+            EXPECT_EQ(find_target(r, "bmc", id)->result, "unchanged") << op;
+            EXPECT_EQ(find_target(r, "bmc", id)->to, "On");
+        }
+        EXPECT_EQ(rig.resets(), 0u) << op;
+        EXPECT_TRUE(a.lines.empty()) << "nothing state-changing was sent";
+        // A revert leaves unchanged systems as they are.
+        EXPECT_EQ(run_plan(redfish_plan(op), run_mode::revert, rig.systems, j, a).result, "done");
+        EXPECT_EQ(rig.resets(), 0u) << op;
+    }
+    redfish_rig off(both_starting(redfish_power::off));
+    for (const char* op : {"ForceOff", "GracefulShutdown"}) {
+        memory_journal j;
+        memory_audit_log a;
+        auto r = run_plan(redfish_plan(op), run_mode::apply, off.systems, j, a);
+        EXPECT_EQ(r.result, "done") << op;
+        EXPECT_EQ(find_target(r, "bmc", "2")->result, "unchanged") << op;
+    }
+    EXPECT_EQ(off.resets(), 0u);
+}
+
+TEST(PlanRedfish, OffToOnIsWaitedForThenRevertRestoresOff) {
+    redfish_rig rig(both_starting(redfish_power::off));
+    memory_journal j;
+    memory_audit_log a;
+    auto r = run_plan(redfish_plan("On"), run_mode::apply, rig.systems, j, a);
+    ASSERT_EQ(r.result, "done") << (r.problem ? r.problem->message() : "");
+    for (auto id : {"1", "2"}) {
+        EXPECT_EQ(find_target(r, "bmc", id)->result, "changed");
+        EXPECT_EQ(find_target(r, "bmc", id)->from, "Off");
+        EXPECT_EQ(find_target(r, "bmc", id)->to, "On");
+        EXPECT_EQ(rig.bmc.power_state(id), std::optional(redfish_power::on)) << "confirmed only once On";
+        EXPECT_EQ(rig.bmc.accepted_resets(id), (std::vector<std::string>{"On"}));
+    }
+    EXPECT_NE(find_target(r, "bmc", "2")->job.find("/Monitor"), std::string::npos) << "the 202's task monitor";
+    // The journaled request is the target the system advertised, with the ResetType.
+    bool journaled = false;
+    for (auto& rec : j.records)
+        if (rec.type == record_type::intent && !rec.requests.empty()) {
+            EXPECT_EQ(rec.requests[0].method, "POST");
+            EXPECT_NE(rec.requests[0].path.find("/Actions/ComputerSystem.Reset"), std::string::npos);
+            EXPECT_EQ(rec.requests[0].body, R"({"ResetType":"On"})");
+            journaled = true;
+        }
+    EXPECT_TRUE(journaled);
+
+    auto rv = run_plan(redfish_plan("On"), run_mode::revert, rig.systems, j, a);
+    ASSERT_EQ(rv.result, "done") << (rv.problem ? rv.problem->message() : "");
+    for (auto id : {"1", "2"}) {
+        EXPECT_EQ(rig.bmc.power_state(id), std::optional(redfish_power::off));
+        EXPECT_EQ(rig.bmc.accepted_resets(id), (std::vector<std::string>{"On", "GracefulShutdown"}))
+            << "the gentlest reset back to the prior PowerState";
+    }
+}
+
+TEST(PlanRedfish, ACrashBetweenIntentAndOutcomeNeverResendsTheReset) {
+    for (bool delivered : {true, false}) {
+        const std::string where = delivered ? "reset delivered, answer lost" : "died before sending";
+        redfish_rig rig(both_starting(redfish_power::off));
+        memory_journal j;
+        memory_audit_log a;
+        engine e(redfish_plan("On"), run_mode::apply, {});
+        for (;;) {  // the sync driver, dying at the first send
+            auto act = e.next();
+            ASSERT_NE(act.kind, engine_action::done) << where;
+            if (act.kind == engine_action::send) {
+                if (delivered) (void)rig.systems.send(act.what);
+                break;
+            }
+            switch (act.kind) {
+            case engine_action::read_state: e.on_read(rig.systems.read_states(act.read)); break;
+            case engine_action::describe: e.on_described(rig.systems.describe(act.what)); break;
+            case engine_action::journal: e.on_journaled(j.append(act.entry)); break;
+            case engine_action::audit: e.on_audited(a.write(act.line)); break;
+            default: FAIL() << where << ": " << to_string(act.kind);
+            }
+        }
+        ASSERT_EQ(j.records.back().type, record_type::intent) << where;
+        EXPECT_EQ(rig.resets(), delivered ? 1u : 0u);
+
+        auto r = run_plan(redfish_plan("On"), run_mode::resume, rig.systems, j, a);
+        EXPECT_EQ(rig.bmc.reset_requests("1"), delivered ? 1u : 0u) << where << ": the journaled intent is never resent";
+        if (delivered) {  // the read shows the transition under way: waited for, confirmed, the batch after it runs
+            EXPECT_EQ(r.result, "done") << where << (r.problem ? r.problem->message() : "");
+            EXPECT_EQ(find_target(r, "bmc", "1")->result, "changed");
+            EXPECT_EQ(rig.bmc.power_state("1"), std::optional(redfish_power::on));
+        } else {  // still Off, nothing under way: it cannot tell, so it stops naming the system
+            EXPECT_EQ(r.result, "uncertain") << where;
+            EXPECT_EQ(exit_code(r), 1);
+            EXPECT_EQ(find_target(r, "bmc", "1")->result, "uncertain");
+            EXPECT_EQ(rig.bmc.reset_requests("2"), 0u) << "the next batch does not start";
+            // Only the explicit flag sends it again, once.
+            run_options again;
+            again.engine.resend_uncertain = true;
+            auto r2 = run_plan(redfish_plan("On"), run_mode::resume, rig.systems, j, a, again);
+            EXPECT_EQ(r2.result, "done") << (r2.problem ? r2.problem->message() : "");
+            EXPECT_EQ(rig.bmc.reset_requests("1"), 1u);
+        }
+    }
+}
+
+TEST(PlanRedfish, RestartsAreListedNotReversibleByCheckAndNeverRepeatedByRevert) {
+    for (const char* op : {"GracefulRestart", "ForceRestart", "PowerCycle", "Nmi"}) {
+        redfish_rig rig;
+        memory_journal j;
+        memory_audit_log a;
+        auto check = run_plan(redfish_plan(op), run_mode::check, rig.systems, j, a);
+        EXPECT_EQ(check.result, "done") << op;
+        EXPECT_EQ(find_target(check, "bmc", "1")->result, "not reversible") << op;
+        ASSERT_EQ(check.steps.at(0).requests.size(), 2u) << op;
+        EXPECT_EQ(check.steps[0].requests[0].path, "/redfish/v1/Systems/1/Actions/ComputerSystem.Reset");
+        EXPECT_EQ(check.steps[0].requests[0].body, std::string(R"({"ResetType":")") + op + "\"}");
+        EXPECT_EQ(rig.resets(), 0u) << op << ": check sends nothing";
+
+        auto r = run_plan(redfish_plan(op), run_mode::apply, rig.systems, j, a);
+        EXPECT_EQ(r.result, "done") << op << (r.problem ? r.problem->message() : "");
+        EXPECT_EQ(find_target(r, "bmc", "1")->result, "changed") << op << ": an action is always sent";
+        EXPECT_EQ(rig.bmc.power_state("1"), std::optional(redfish_power::on)) << op << ": a restart ends On";
+        EXPECT_EQ(rig.resets(), 2u) << op;
+        auto rv = run_plan(redfish_plan(op), run_mode::revert, rig.systems, j, a);
+        EXPECT_EQ(rv.result, "done") << op;
+        EXPECT_EQ(find_target(rv, "bmc", "1")->result, "not reversible") << op;
+        EXPECT_EQ(rig.resets(), 2u) << op << ": a revert never repeats an action";
+    }
+}
+
+TEST(PlanRedfish, AResetTypeTheSystemDoesNotTakeFailsBeforeAnythingIsSent) {
+    // System "2" keeps its allowed values in an ActionInfo resource: read with the system, checked before sending.
+    serverops::testing::redfish_options opts;
+    opts.systems[0].allowable = {"On", "ForceOff"};
+    opts.systems[1].allowable = {"On", "ForceOff"};
+    redfish_rig rig(opts);
+    for (const char* id : {"1", "2"}) {
+        memory_journal j;
+        memory_audit_log a;
+        const std::string systems = std::string("[\"") + id + "\"]";
+        auto r = run_plan(redfish_plan("GracefulShutdown", systems), run_mode::apply, rig.systems, j, a);
+        EXPECT_EQ(r.result, "failed") << id;
+        ASSERT_NE(find_target(r, "bmc", id), nullptr);
+        EXPECT_EQ(find_target(r, "bmc", id)->result, "failed") << id;
+        EXPECT_NE(find_target(r, "bmc", id)->error.find("not allowed"), std::string::npos)
+            << id << ": " << find_target(r, "bmc", id)->error;
+    }
+    EXPECT_EQ(rig.resets(), 0u);
 }
 
 }  // namespace

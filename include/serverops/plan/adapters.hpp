@@ -10,8 +10,8 @@
 //     systems.bind("ucs", plan::make_ucs_binding(ucs_session, poll));
 //     auto report = plan::run_plan(p, plan::run_mode::apply, systems, journal, audit, options);
 //
-// Extension point (Redfish, or a system of your own): implement `system_binding` over the module's session and
-// `bind` it under the plan's system name; `bound_systems` dispatches on the name alone. A step of a system nobody
+// Redfish: plan::make_redfish_binding (serverops/plan/redfish_adapter.hpp). Extension point (a system of your own):
+// implement `system_binding` over its session and `bind` it under the plan's system name; `bound_systems` dispatches on the name alone. A step of a system nobody
 // bound fails its reads with errc::invalid_request (nothing is sent).
 //
 // What each binding does (the sessions' own retry rules apply: no non-idempotent request is ever resent):
