@@ -390,6 +390,25 @@ inline int run(const command_line& cl) {
     o.engine.resend_uncertain = a.resend_uncertain;
     o.observer = stoppable_observer([] {});
     stop_signal::install();  // from here on, a signal stops the plan at its next safe point
+    // Progress on stderr: one line per state-changing request and per wait (stdout keeps the report alone).
+    o.on_action = [](const plan::engine_action& act) {
+        const auto targets = [](const std::vector<std::string>& v) {
+            std::string out;
+            for (auto& t : v) out.append(out.empty() ? "" : ", ").append(clip(t, 80));
+            return out;
+        };
+        std::string line = "plan: step ";
+        if (act.kind == plan::engine_action::send) {
+            line.append(clip(act.what.step, 80)).append(": sending ").append(clip(act.what.value, 40));
+            line.append(" to ").append(targets(act.what.targets));
+        } else if (act.kind == plan::engine_action::wait) {
+            line.append(clip(act.confirm.what.step, 80)).append(": waiting for ").append(targets(act.confirm.what.targets));
+            if (!act.confirm.desired.empty()) line.append(" to be ").append(clip(act.confirm.desired, 40));
+        } else {
+            return;
+        }
+        write_line(stderr, line);
+    };
 
     plan::plan_report r;
     const auto mode = a.action == "check"    ? plan::run_mode::check

@@ -1,6 +1,7 @@
 // Maintenance plans: one maintenance window across systems — check, apply, resume, revert — journaled and audited.
 // The model and its JSON reader, the journal and audit log, the sans-I/O engine, the system adapter concept and the
-// sync driver. See docs/plans.md. (serverops/plan/fake_system.hpp: an adapter for tests.)
+// sync driver; the async driver is serverops/plan/async_run.hpp (it brings Asio). See docs/plans.md.
+// (serverops/plan/fake_system.hpp: an adapter for tests.)
 #ifndef SERVEROPS_PLAN_HPP
 #define SERVEROPS_PLAN_HPP
 

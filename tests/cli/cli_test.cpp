@@ -1832,6 +1832,12 @@ TEST_F(cli_plan, check_apply_revert_across_three_systems_in_batches_with_an_audi
     EXPECT_EQ(emu.ucs().mode(), testing_ns::ucs_mode::maintenance);
     EXPECT_EQ(emu.request_count("POST", "/startMaintenance"), 2u) << "one POST per batch, WB06 never sent";
     EXPECT_EQ(emu.request_count("PUT", "/maintenance"), 1u) << "the message is its own update";
+    // Progress on stderr, a line per request and per wait, in order.
+    const auto sending = apply.err.find("plan: step web: sending on to WA1ALIASWB01, WA1ALIASWB02\n");
+    const auto waiting = apply.err.find("plan: step web: waiting for WA1ALIASWB01, WA1ALIASWB02 to be on\n");
+    EXPECT_NE(sending, std::string::npos) << apply;
+    EXPECT_NE(waiting, std::string::npos) << apply;
+    EXPECT_LT(sending, waiting) << apply;
 
     // Batching order: the first batch is confirmed (its job done) before the second batch's intent.
     std::vector<std::string> web;

@@ -2,7 +2,8 @@
 // emulator's Redfish module, each test body run sync, with callbacks and as a coroutine: automatic authentication
 // (a session when the service root links a SessionService, Basic otherwise), resets answered 204 and 202 with a task
 // monitor and the waits they call for, an allowable-values refusal that sends nothing, a session that expires in the
-// middle of a wait (one re-login, the reset never sent twice), and logout when the session object ends.
+// middle of a wait (one re-login, the reset never sent twice), logout when the session object ends, and the same
+// over TLS (HTTPS with a verified certificate; an unverified one sends nothing).
 #include <serverops/beast/async_transport.hpp>
 #include <serverops/beast/sync_transport.hpp>
 #include <serverops/redfish.hpp>
@@ -32,14 +33,25 @@ using serverops_test::mode;
 /// The emulator with only the Redfish module, and a redfish::session over a sync or async Beast transport.
 class RedfishFlow : public ::testing::TestWithParam<mode> {
 protected:
-    void start(emu::redfish_options o = {}) {
-        module_ = std::make_shared<emu::redfish_module>(emulator_.clock(), std::move(o));
-        ASSERT_TRUE(emulator_.add_module(module_));
-        ASSERT_TRUE(emulator_.start());
-        base_url_ = emulator_.base_url("");
+    /// With `tls`: HTTPS with a fresh self-signed certificate; the client trusts it when `trust` is set.
+    void start(emu::redfish_options o = {}, bool tls = false, bool trust = true) {
+        emu::emulator_options eo;
+        std::string ca;
+        if (tls) {
+            auto cert = emu::make_self_signed_tls("localhost");
+            ASSERT_TRUE(cert);
+            ca = cert.value().certificate_chain_pem;
+            eo.tls = std::move(cert).value();
+        }
+        emulator_ = std::make_unique<emu::emulator>(std::move(eo));
+        module_ = std::make_shared<emu::redfish_module>(emulator_->clock(), std::move(o));
+        ASSERT_TRUE(emulator_->add_module(module_));
+        ASSERT_TRUE(emulator_->start());
+        base_url_ = emulator_->base_url("");
         auto ep = parse_endpoint(base_url_).value();
         transport_options t;
         t.request_timeout = 3s;
+        if (trust) t.tls.ca_pem = ca;
         if (GetParam() == mode::sync) {
             sync_transport_ = std::make_unique<beast_sync_transport>(ep, t);
             sync_ = std::make_unique<redfish::session<beast_sync_transport&>>(*sync_transport_, credentials(),
@@ -91,7 +103,7 @@ protected:
     }
     bool uses_basic() const { return sync_ ? sync_->uses_basic() : async_->uses_basic(); }
 
-    emu::emulator emulator_;
+    std::unique_ptr<emu::emulator> emulator_;
     std::shared_ptr<emu::redfish_module> module_;
     std::string base_url_;
     std::string password_ = "redfish-demo";
@@ -189,6 +201,29 @@ TEST_P(RedfishFlow, WrongPasswordIsAnAuthenticationErrorWithoutThePassword) {
     EXPECT_TRUE(s.error().is(errc::authentication_failed)) << s.error();
     EXPECT_EQ(s.error().message().find(password_), std::string::npos);
     EXPECT_EQ(module_->logins(), 1u) << "a login is never resent";
+}
+
+TEST_P(RedfishFlow, OverVerifiedTlsASessionResetsAndWaitsAndAnUntrustedCertificateSendsNothing) {
+    start({}, /*tls=*/true);
+    ASSERT_TRUE(base_url_.starts_with("https://127.0.0.1:"));
+    auto s = system("2");
+    ASSERT_TRUE(s) << s.error();
+    EXPECT_FALSE(uses_basic());
+    auto out = reset_and_wait(s.value(), redfish::reset_type::force_off);
+    ASSERT_TRUE(out) << out.error();
+    EXPECT_EQ(out.value().reset.status, 202u);
+    EXPECT_EQ(module_->power_state("2"), emu::redfish_power::off);
+    EXPECT_EQ(module_->reset_requests("2"), 1u);
+    EXPECT_EQ(module_->logins(), 1u);
+}
+
+TEST_P(RedfishFlow, AnUntrustedCertificateFailsTheHandshakeAndNothingReachesTheService) {
+    start({}, /*tls=*/true, /*trust=*/false);  // the system trust store does not know the emulator's CA
+    auto s = system("1");
+    ASSERT_FALSE(s);
+    EXPECT_TRUE(s.error().is(errc::tls_failure)) << s.error();
+    EXPECT_EQ(module_->logins(), 0u);
+    EXPECT_EQ(emulator_->request_count(), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Matrix, RedfishFlow, ::testing::Values(mode::sync, mode::callback, mode::coroutine),

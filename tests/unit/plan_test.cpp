@@ -2,12 +2,17 @@
 // stepped through a fake adapter (apply, check, revert, batching and within-maintenance order, a crash at every
 // point of a run then resume); the journal file (torn last line, corruption, valid UTF-8) and the audit file.
 #include <serverops/plan.hpp>
+#include <serverops/plan/async_run.hpp>
 #include <serverops/plan/fake_system.hpp>
 #include <serverops/plan/redfish_adapter.hpp>
 #include <serverops/redfish/session.hpp>
 #include <serverops/testing/emulator/redfish_module.hpp>
 #include <serverops/testing/mock_transport.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -985,6 +990,113 @@ TEST(PlanRedfish, AResetTypeTheSystemDoesNotTakeFailsBeforeAnythingIsSent) {
             << id << ": " << find_target(r, "bmc", id)->error;
     }
     EXPECT_EQ(rig.resets(), 0u);
+}
+
+// ------------------------------------------------------------------------------------------------ the async driver
+
+/// Runs `mode` with the async driver over `f` (its calls offloaded to a worker thread); counts completions.
+struct async_rig {
+    boost::asio::io_context io;
+    boost::asio::thread_pool worker{1};
+    int completions = 0;
+
+    plan_report run(const maintenance_plan& p, run_mode mode, fake_systems& f, journal& j, audit_log& a,
+                    run_options o = {}, boost::asio::cancellation_slot slot = {}) {
+        offloaded_systems<fake_systems, boost::asio::io_context::executor_type> systems(f, io.get_executor(),
+                                                                                      worker.get_executor());
+        plan_report out;
+        const int before = completions;
+        async_run_plan(p, mode, systems, j, a, std::move(o),
+                       boost::asio::bind_cancellation_slot(slot, [&](plan_report r) {
+                           ++completions;
+                           out = std::move(r);
+                       }));
+        EXPECT_EQ(completions, before) << "never inside the initiating call";
+        io.restart();
+        io.run();
+        return out;
+    }
+};
+
+std::vector<record_type> types_of(const memory_journal& j) {
+    std::vector<record_type> v;
+    for (auto& r : j.records) v.push_back(r.type);
+    return v;
+}
+
+TEST(PlanAsyncDriver, ApplyAndRevertGiveTheSyncDriversRequestsJournalAndReport) {
+    fake_systems sync_f, async_f;
+    initial_states(sync_f);
+    initial_states(async_f);
+    memory_journal sync_j, async_j;
+    memory_audit_log sync_a, async_a;
+    async_rig rig;
+    for (auto mode : {run_mode::check, run_mode::apply, run_mode::revert}) {
+        auto expected = run_plan(window_plan(), mode, sync_f, sync_j, sync_a);
+        auto got = rig.run(window_plan(), mode, async_f, async_j, async_a);
+        EXPECT_EQ(got.result, expected.result) << to_string(mode);
+        EXPECT_EQ(exit_code(got), exit_code(expected));
+        ASSERT_EQ(got.steps.size(), expected.steps.size());
+        for (std::size_t i = 0; i < got.steps.size(); ++i) {
+            ASSERT_EQ(got.steps[i].targets.size(), expected.steps[i].targets.size());
+            for (std::size_t t = 0; t < got.steps[i].targets.size(); ++t) {
+                EXPECT_EQ(got.steps[i].targets[t].target, expected.steps[i].targets[t].target);
+                EXPECT_EQ(got.steps[i].targets[t].result, expected.steps[i].targets[t].result);
+                EXPECT_EQ(got.steps[i].targets[t].from, expected.steps[i].targets[t].from);
+            }
+        }
+        EXPECT_EQ(async_f.events, sync_f.events) << "the same requests, in the same order, " << to_string(mode);
+        EXPECT_EQ(async_f.states, sync_f.states);
+        EXPECT_EQ(types_of(async_j), types_of(sync_j));
+        EXPECT_EQ(async_a.lines.size(), sync_a.lines.size());
+    }
+    EXPECT_EQ(rig.completions, 3) << "one completion per run";
+    EXPECT_EQ(async_f.states, initial_state_map()) << "revert restored everything";
+}
+
+TEST(PlanAsyncDriver, CancellationStopsAtTheNextSafePointAndResumeFinishesWithoutResending) {
+    fake_systems f;
+    initial_states(f);
+    memory_journal j;
+    memory_audit_log a;
+    async_rig rig;
+    boost::asio::cancellation_signal cancel;
+    run_options o;
+    std::size_t sends = 0;
+    o.on_action = [&](const engine_action& act) {
+        if (act.kind == engine_action::send && ++sends == 2) cancel.emit(boost::asio::cancellation_type::terminal);
+    };
+    auto stopped = rig.run(window_plan(), run_mode::apply, f, j, a, o, cancel.slot());
+    EXPECT_EQ(stopped.result, "stopped");
+    EXPECT_EQ(rig.completions, 1);
+    const auto sent_before = f.sends.size();
+    EXPECT_GE(sent_before, 2u) << "the send under way was completed and confirmed first";
+    EXPECT_LT(sent_before, 6u) << "later steps were not started";
+
+    auto resumed = rig.run(window_plan(), run_mode::resume, f, j, a);
+    EXPECT_EQ(resumed.result, "done") << (resumed.problem ? resumed.problem->message() : "");
+    EXPECT_EQ(f.states, applied_states());
+    EXPECT_EQ(rig.completions, 2);
+    for (auto& s : f.sends)
+        for (auto& t : s.what.targets) EXPECT_EQ(f.deliveries(s.what.step, s.what.value, t), 1u) << t << " twice";
+}
+
+TEST(PlanAsyncDriver, AnUnreadableJournalCompletesWithAnErrorReportAndSendsNothing) {
+    class broken_journal final : public journal {
+    public:
+        serverops::result<void> append(const record&) override { return serverops::success(); }
+        serverops::result<journal_contents> read_all() override {
+            return serverops::failure(errc::storage_failure, "disk on fire");
+        }
+    } j;
+    fake_systems f;
+    initial_states(f);
+    memory_audit_log a;
+    async_rig rig;
+    auto r = rig.run(window_plan(), run_mode::apply, f, j, a);
+    EXPECT_EQ(r.result, "error");
+    EXPECT_TRUE(f.sends.empty());
+    EXPECT_EQ(rig.completions, 1);
 }
 
 }  // namespace
